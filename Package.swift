@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "rdsh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Rundown", targets: ["Rundown"]),
+        .executable(name: "rdsh", targets: ["rdsh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // Futex, current-processor and thread-affinity calls that Swift cannot reach directly
+        // (variadic `syscall`, CPU_SET macros).
+        .target(name: "CRundownSupport"),
+        // The primitives: plain and cache-aware run-down references. No Foundation.
+        .target(name: "Rundown", dependencies: ["CRundownSupport"]),
+        // Source locations, lexer, parser, routine catalogue, diagnostics.
+        .target(name: "RundownScript"),
+        // Session, named worker threads, settling, contract checker and ledger, transcript.
+        .target(name: "RundownRuntime", dependencies: ["Rundown", "RundownScript", "CRundownSupport"]),
+        // Expectation matching, accept, reports (TAP, JUnit), rdsh doc.
+        .target(name: "RundownCheck", dependencies: ["RundownScript", "RundownRuntime"]),
+        // libedit, linked as a system library; the shim wraps its variadic calls.
+        .systemLibrary(
+            name: "CLibEdit", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .target(name: "CEditLineShim", dependencies: ["CLibEdit"]),
+        // The interactive front end: line editor, completion, hints, help rendering.
+        .target(name: "RundownREPL", dependencies: ["RundownScript", "RundownRuntime", "CEditLineShim"]),
+        // rdsh bench: the library, the interpreter and the test runner measured.
+        .target(name: "RundownBench", dependencies: ["Rundown", "RundownScript", "RundownRuntime", "RundownCheck", "CRundownSupport"]),
+        .executableTarget(
+            name: "rdsh",
+            dependencies: [
+                "Rundown", "RundownScript", "RundownRuntime", "RundownCheck", "RundownREPL", "RundownBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "RundownTests", dependencies: ["Rundown"]),
+        .testTarget(name: "RundownScriptTests", dependencies: ["RundownScript"]),
+        .testTarget(name: "RundownRuntimeTests", dependencies: ["RundownRuntime", "RundownScript", "Rundown"]),
+        .testTarget(name: "RundownCheckTests", dependencies: ["RundownCheck", "RundownRuntime", "RundownScript"]),
+        .testTarget(name: "RundownREPLTests", dependencies: ["RundownREPL", "RundownScript", "RundownRuntime"]),
+        // Through the built executable: output, stderr, exit codes, the REPL on a pty.
+        .testTarget(name: "EndToEndTests", dependencies: ["rdsh"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Only libedit's native header: <readline/readline.h> would silently be GNU readline.
+#include <histedit.h>

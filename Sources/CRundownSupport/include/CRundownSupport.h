@@ -1,0 +1,31 @@
+#ifndef CRUNDOWN_SUPPORT_H
+#define CRUNDOWN_SUPPORT_H
+
+#include <stdint.h>
+
+/// Sleeps while `*word == expected` (Linux futex, private). Returns 0 when woken or when the
+/// value already differed, -1 with errno otherwise (EINTR is retried by the caller).
+int rd_futex_wait(uint32_t *word, uint32_t expected);
+
+/// Wakes up to `count` threads sleeping on `word`. Returns how many were woken.
+int rd_futex_wake(uint32_t *word, int count);
+
+/// The processor the calling thread runs on right now (sched_getcpu), or -1.
+int rd_current_cpu(void);
+
+/// Pins the calling thread to processor `cpu`. Returns 0 on success.
+int rd_pin_current_thread(int cpu);
+
+/// Number of processors the process may run on.
+int rd_online_cpus(void);
+
+/// The kernel's id of the calling thread (gettid).
+int64_t rd_thread_id(void);
+
+/// Names the calling thread for debuggers and /proc (at most 15 bytes are kept).
+void rd_set_thread_name(const char *name);
+
+/// Monotonic clock in nanoseconds.
+uint64_t rd_now_ns(void);
+
+#endif

@@ -1,0 +1,53 @@
+#define _GNU_SOURCE
+#include "CRundownSupport.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int rd_futex_wait(uint32_t *word, uint32_t expected) {
+    long r = syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+    if (r == -1 && errno == EAGAIN) return 0;
+    return (int)r;
+}
+
+int rd_futex_wake(uint32_t *word, int count) {
+    return (int)syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
+}
+
+int rd_current_cpu(void) { return sched_getcpu(); }
+
+int rd_pin_current_thread(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+int rd_online_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int64_t rd_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
+
+void rd_set_thread_name(const char *name) {
+    char buf[16];
+    int i = 0;
+    for (; name[i] && i < 15; i++) buf[i] = name[i];
+    buf[i] = 0;
+    pthread_setname_np(pthread_self(), buf);
+}
+
+uint64_t rd_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
