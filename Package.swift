@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "RundownCheckTests", dependencies: ["RundownCheck", "RundownRuntime", "RundownScript"]),
         .testTarget(name: "RundownREPLTests", dependencies: ["RundownREPL", "RundownScript", "RundownRuntime"]),
         // Through the built executable: output, stderr, exit codes, the REPL on a pty.
-        .testTarget(name: "EndToEndTests", dependencies: ["rdsh"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rdsh", "RundownScript"]),
     ]
 )
