@@ -1,1 +1,137 @@
 #include "CEditLineShim.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+EditLine *rdsh_el_open(const char *program) { return el_init(program, stdin, stdout, stderr); }
+
+void rdsh_el_close(EditLine *el) { el_end(el); }
+
+void rdsh_el_set_prompt(EditLine *el, rdsh_prompt_fn fn) { el_set(el, EL_PROMPT, fn); }
+
+void rdsh_el_set_rprompt(EditLine *el, rdsh_prompt_fn fn) { el_set(el, EL_RPROMPT, fn); }
+
+int rdsh_el_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
+
+void rdsh_el_set_signal(EditLine *el, int on) { el_set(el, EL_SIGNAL, on); }
+
+void rdsh_el_set_clientdata(EditLine *el, void *data) { el_set(el, EL_CLIENTDATA, data); }
+
+void *rdsh_el_get_clientdata(EditLine *el) {
+    void *data = NULL;
+    el_get(el, EL_CLIENTDATA, &data);
+    return data;
+}
+
+int rdsh_el_addfn(EditLine *el, const char *name, const char *help, rdsh_editor_fn fn) {
+    return el_set(el, EL_ADDFN, name, help, fn);
+}
+
+int rdsh_el_bind(EditLine *el, const char *key, const char *function) {
+    return el_set(el, EL_BIND, key, function, NULL);
+}
+
+int rdsh_el_source(EditLine *el, const char *path) { return el_source(el, path); }
+
+void rdsh_el_attach_history(EditLine *el, History *h) { el_set(el, EL_HIST, history, h); }
+
+static volatile sig_atomic_t sigint_seen;
+
+const char *rdsh_el_gets(EditLine *el, int *count, int *error_number) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    // A Ctrl-C pressed while a command ran was held pending and has just been delivered:
+    // it belonged to that command, not to this prompt.
+    sigint_seen = 0;
+    errno = 0;
+    const char *line = el_gets(el, count);
+    *error_number = errno;
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    return line;
+}
+
+void rdsh_el_reset(EditLine *el) { el_reset(el); }
+
+void rdsh_el_line(EditLine *el, const char **buffer, int *cursor, int *length) {
+    const LineInfo *info = el_line(el);
+    *buffer = info->buffer;
+    *cursor = (int)(info->cursor - info->buffer);
+    *length = (int)(info->lastchar - info->buffer);
+}
+
+int rdsh_el_insert(EditLine *el, const char *text) { return el_insertstr(el, text); }
+
+void rdsh_el_delete(EditLine *el, int count) { el_deletestr(el, count); }
+
+void rdsh_el_write(EditLine *el, const char *text) {
+    FILE *out = NULL;
+    if (el_get(el, EL_GETFP, 1, &out) != 0 || out == NULL) out = stdout;
+    fputs(text, out);
+    fflush(out);
+}
+
+History *rdsh_history_open(int size) {
+    History *h = history_init();
+    if (h == NULL) return NULL;
+    HistEvent ev;
+    history(h, &ev, H_SETSIZE, size);
+    history(h, &ev, H_SETUNIQUE, 1);
+    return h;
+}
+
+void rdsh_history_close(History *h) { history_end(h); }
+
+int rdsh_history_enter(History *h, const char *line) {
+    HistEvent ev;
+    return history(h, &ev, H_ENTER, line);
+}
+
+int rdsh_history_load(History *h, const char *path) {
+    HistEvent ev;
+    return history(h, &ev, H_LOAD, path);
+}
+
+int rdsh_history_save(History *h, const char *path) {
+    HistEvent ev;
+    return history(h, &ev, H_SAVE, path);
+}
+
+int rdsh_history_count(History *h) {
+    HistEvent ev;
+    if (history(h, &ev, H_GETSIZE) < 0) return -1;
+    return ev.num;
+}
+
+
+static void on_sigint(int signo) {
+    (void)signo;
+    sigint_seen = 1;
+}
+
+void rdsh_sigint_install(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: the editor's read must return EINTR
+    sigaction(SIGINT, &action, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int rdsh_sigint_take(void) {
+    int seen = sigint_seen;
+    sigint_seen = 0;
+    return seen;
+}
+
+void rdsh_flush_stdout(void) { fflush(stdout); }
+
+void rdsh_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

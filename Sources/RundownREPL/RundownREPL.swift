@@ -1,1 +1,0 @@
-// RundownREPL module.

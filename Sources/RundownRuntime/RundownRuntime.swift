@@ -1,1 +1,0 @@
-// RundownRuntime module.
