@@ -135,3 +135,11 @@ int rdsh_sigint_take(void) {
 void rdsh_flush_stdout(void) { fflush(stdout); }
 
 void rdsh_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
+
+void rdsh_write_stdout(const char *text) { fputs(text, stdout); }
+
+void rdsh_write_stderr(const char *text) {
+    fflush(stdout);
+    fputs(text, stderr);
+    fflush(stderr);
+}

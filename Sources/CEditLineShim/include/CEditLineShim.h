@@ -61,6 +61,9 @@ void rdsh_sigint_install(void);
 /// Returns whether SIGINT arrived since the last call, and clears the flag.
 int rdsh_sigint_take(void);
 
+/// Writes text to stdout / stderr through stdio (Swift 6 cannot name the stdio globals).
+void rdsh_write_stdout(const char *_Nonnull text);
+void rdsh_write_stderr(const char *_Nonnull text);
 /// Flushes stdout (libedit and Swift's print share stdio's stdout).
 void rdsh_flush_stdout(void);
 /// Makes stdout line buffered, so output survives a crash when piped.
