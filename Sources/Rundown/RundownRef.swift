@@ -1,0 +1,215 @@
+import Synchronization
+
+/// `EX_RUNDOWN_REF`: one pointer-sized atomic word guarding an object's teardown.
+///
+/// The word has the documented layout: bit 0 set means rundown is active; while it is clear
+/// the holders are counted in steps of 2. During a wait the word holds `&block | 1`, the
+/// address of a wait block the reference owns; after a wait that had holders it keeps that
+/// value ("stale"), and only RundownCompleted (word exactly 1, "completed") or ReInitialize
+/// clean it. Acquire and release are lock-free; the wait sleeps on a futex.
+///
+/// Misuse that the real kernel turns into a hang, a bugcheck or corruption is refused with a
+/// ``RundownViolation`` and the object is left unchanged.
+public final class RundownRef: Sendable {
+    @usableFromInline let word: Atomic<UInt>
+    @usableFromInline let block: WaitBlock
+    let observer: (any RundownObserver)?
+
+    /// Zero-filled storage: live with no holders, usable at once.
+    public init(observer: (any RundownObserver)? = nil) {
+        word = Atomic(0)
+        block = WaitBlock.make()
+        self.observer = observer
+    }
+
+    /// `runDown: true` is the static initializer `EX_RUNDOWN_ACTIVE`: completed, word exactly 1.
+    public init(runDown: Bool, observer: (any RundownObserver)? = nil) {
+        word = Atomic(runDown ? 1 : 0)
+        block = WaitBlock.make()
+        self.observer = observer
+    }
+
+    deinit { block.deallocate() }
+
+    // MARK: - Fast paths
+
+    /// ExAcquireRundownProtection(Ex): adds `count` holders, all or none.
+    ///
+    /// Returns false once a rundown has begun (waiting, stale or completed). Never blocks.
+    @inlinable
+    public func acquire(count: UInt32 = 1) throws(RundownViolation) -> Bool {
+        let v = word.load(ordering: .relaxed)
+        if v & 1 == 0 && count &- 1 < 0x7FFF_FFFF {
+            if word.compareExchange(
+                expected: v, desired: v &+ (UInt(count) &<< 1), ordering: .sequentiallyConsistent
+            ).exchanged {
+                return true
+            }
+        }
+        return try acquireSlow(count: count)
+    }
+
+    /// ExReleaseRundownProtection(Ex): removes `count` holders; while a waiter waits, the
+    /// release that brings its count to zero wakes it. Never blocks.
+    @inlinable
+    public func release(count: UInt32 = 1) throws(RundownViolation) {
+        let v = word.load(ordering: .relaxed)
+        let decrement = UInt(count) &<< 1
+        if v & 1 == 0 && v >= decrement && count &- 1 < 0x7FFF_FFFF {
+            if word.compareExchange(expected: v, desired: v &- decrement, ordering: .sequentiallyConsistent)
+                .exchanged
+            {
+                return
+            }
+        }
+        try releaseSlow(count: count)
+    }
+
+    // MARK: - Slow paths
+
+    @usableFromInline @inline(never)
+    func acquireSlow(count: UInt32) throws(RundownViolation) -> Bool {
+        if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
+        var v = word.load(ordering: .sequentiallyConsistent)
+        while true {
+            if v & 1 != 0 {
+                if count == 0 && v != 1 && block.isInUse { throw .countOutOfRange(0) }
+                return false
+            }
+            if count == 0 { return true }
+            let (exchanged, seen) = word.compareExchange(
+                expected: v, desired: v &+ (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
+            if exchanged { return true }
+            v = seen
+        }
+    }
+
+    @usableFromInline @inline(never)
+    func releaseSlow(count: UInt32) throws(RundownViolation) {
+        if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
+        var v = word.load(ordering: .sequentiallyConsistent)
+        while true {
+            if v & 1 == 0 {
+                if count == 0 { return }
+                let holders = v >> 1
+                if holders < UInt(count) {
+                    throw .releaseWithoutAcquire(outstanding: Int(holders), requested: count)
+                }
+                let (exchanged, seen) = word.compareExchange(
+                    expected: v, desired: v &- (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
+                if exchanged { return }
+                v = seen
+                continue
+            }
+            if v == 1 { throw .releaseAfterRundown(.completed) }
+            if !block.isInUse { throw .releaseAfterRundown(.stale) }
+            if count == 0 { throw .countOutOfRange(0) }
+            if try block.release(count: count) {
+                observer?.rundownDidWakeWaiter(self)
+            }
+            return
+        }
+    }
+
+    // MARK: - Wait, completed, reinitialize, initialize
+
+    /// ExWaitForRundownProtectionRelease: makes every later acquire fail, then returns once
+    /// every reference granted before that point has been released.
+    ///
+    /// Sleeps on a futex when there are holders (no spinning, no polling); returns at once when
+    /// there are none. A wait on a stale word returns at once (see ``WaitOutcome``).
+    public func waitForRelease() throws(RundownViolation) -> WaitOutcome {
+        var v = word.compareExchange(expected: 0, desired: 1, ordering: .sequentiallyConsistent).original
+        if v == 0 { return .noHolders }
+        if v == 1 { return .alreadyCompleted }
+        if v & 1 != 0 {
+            if block.isInUse { throw .concurrentWait }
+            return .staleReturnedAtOnce
+        }
+        guard let previousPhase = block.claim(as: WaitBlock.waiting) else { throw .concurrentWait }
+        block.event.pointee.store(0, ordering: .sequentiallyConsistent)
+        var n: UInt = 0
+        while true {
+            if v & 1 != 0 {
+                // Another waiter took the fast path (0 → 1) while this one was looping.
+                block.phase.pointee.store(previousPhase, ordering: .sequentiallyConsistent)
+                throw .concurrentWait
+            }
+            n = v >> 1
+            block.count.pointee.store(Int(n), ordering: .sequentiallyConsistent)
+            let (exchanged, seen) = word.compareExchange(
+                expected: v, desired: block.marked, ordering: .sequentiallyConsistent)
+            if exchanged { break }
+            v = seen
+        }
+        if n == 0 {
+            block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
+            return .drainedBeforeBlocking
+        }
+        if block.event.pointee.load(ordering: .acquiring) == 0 {
+            let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
+            observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
+            block.sleepUntilSignalled()
+        }
+        block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
+        return .blocked
+    }
+
+    /// ExRundownCompleted: after a wait, makes the word exactly 1 (completed). Idempotent.
+    public func rundownCompleted() throws(RundownViolation) {
+        var v = word.load(ordering: .sequentiallyConsistent)
+        while true {
+            if v & 1 == 0 { throw .completedWithoutWait }
+            if v == 1 { return }
+            if block.isInUse { throw .completedWhileWaiting }
+            let (exchanged, seen) = word.compareExchange(
+                expected: v, desired: 1, ordering: .sequentiallyConsistent)
+            if exchanged { return }
+            v = seen
+        }
+    }
+
+    /// ExReInitializeRundownProtection: from stale or completed, live again with no holders.
+    public func reinitialize() throws(RundownViolation) {
+        var v = word.load(ordering: .sequentiallyConsistent)
+        while true {
+            if v & 1 == 0 { throw .reinitWithoutRundown }
+            if v != 1 && block.isInUse { throw .reinitWhileWaiting }
+            let (exchanged, seen) = word.compareExchange(
+                expected: v, desired: 0, ordering: .sequentiallyConsistent)
+            if exchanged { return }
+            v = seen
+        }
+    }
+
+    /// ExInitializeRundownProtection: live with no holders. Harmless on an idle reference and
+    /// tolerated on a stale or completed one; refused while there are holders or a waiter.
+    public func initialize() throws(RundownViolation) {
+        var v = word.load(ordering: .sequentiallyConsistent)
+        while true {
+            if v == 0 { return }
+            if v & 1 == 0 { throw .initializeWhileInUse }
+            if v != 1 && block.isInUse { throw .initializeWhileInUse }
+            let (exchanged, seen) = word.compareExchange(
+                expected: v, desired: 0, ordering: .sequentiallyConsistent)
+            if exchanged { return }
+            v = seen
+        }
+    }
+
+    // MARK: - Introspection
+
+    /// The state (from the specification's state machine) and the outstanding references.
+    public func snapshot() -> RundownSnapshot {
+        let v = word.load(ordering: .sequentiallyConsistent)
+        if v & 1 == 0 {
+            return RundownSnapshot(state: .live, holders: Int(v >> 1), word: v, slots: nil)
+        }
+        if v == 1 { return RundownSnapshot(state: .completed, holders: 0, word: v, slots: nil) }
+        if block.isInUse {
+            let n = block.count.pointee.load(ordering: .sequentiallyConsistent)
+            return RundownSnapshot(state: .waiting, holders: max(n, 0), word: v, slots: nil)
+        }
+        return RundownSnapshot(state: .stale, holders: 0, word: v, slots: nil)
+    }
+}

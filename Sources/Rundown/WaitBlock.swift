@@ -1,0 +1,124 @@
+import CRundownSupport
+import Synchronization
+
+/// The waiter's block, owned by the reference (the kernel puts it on the waiter's stack).
+///
+/// Its address never moves and is never freed while the reference lives, so a release that
+/// arrives late reads a block that still exists and can tell, from `phase`, whether the wait is
+/// in progress or over: stale versus waiting is decidable, and misuse is refused instead of
+/// corrupting memory. Layout (16 bytes, 16-aligned so bit 0 of the address is free):
+/// `count: Atomic<Int>` at 0, `event: Atomic<UInt32>` (the futex word) at 8, `phase:
+/// Atomic<UInt32>` at 12.
+@usableFromInline
+struct WaitBlock: Sendable {
+    /// No wait has used the block yet.
+    static let idle: UInt32 = 0
+    /// A cache-aware wait is marking slots (plain waits go straight to `waiting`).
+    static let sweeping: UInt32 = 1
+    /// A waiter is inside the wait: releases subtract from `count`.
+    static let waiting: UInt32 = 2
+    /// The wait returned: a word still holding this block's address is stale.
+    static let returned: UInt32 = 3
+
+    /// The block's address; bit 0 is clear.
+    @usableFromInline let address: UInt
+
+    /// Allocates and zero-initializes a block.
+    static func make() -> WaitBlock {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+        raw.bindMemory(to: Atomic<Int>.self, capacity: 1).initialize(to: Atomic<Int>(0))
+        (raw + 8).bindMemory(to: Atomic<UInt32>.self, capacity: 2).initialize(to: Atomic<UInt32>(0))
+        (raw + 12).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(to: Atomic<UInt32>(idle))
+        return WaitBlock(address: UInt(bitPattern: raw))
+    }
+
+    func deallocate() {
+        UnsafeMutableRawPointer(bitPattern: address)!.deallocate()
+    }
+
+    /// The word a marked reference holds: `&block | 1`.
+    var marked: UInt { address | 1 }
+
+    private var raw: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: address)! }
+
+    /// References still outstanding (signed: a cache-aware block may go negative during a sweep).
+    var count: UnsafeMutablePointer<Atomic<Int>> {
+        raw.assumingMemoryBound(to: Atomic<Int>.self)
+    }
+    /// 0 = not signalled, 1 = signalled (an auto-reset event the waiter resets before each wait).
+    var event: UnsafeMutablePointer<Atomic<UInt32>> {
+        (raw + 8).assumingMemoryBound(to: Atomic<UInt32>.self)
+    }
+    var phase: UnsafeMutablePointer<Atomic<UInt32>> {
+        (raw + 12).assumingMemoryBound(to: Atomic<UInt32>.self)
+    }
+
+    /// True while a waiter owns the block (sweeping or waiting).
+    var isInUse: Bool {
+        let p = phase.pointee.load(ordering: .sequentiallyConsistent)
+        return p == Self.sweeping || p == Self.waiting
+    }
+
+    /// Claims the block for a new wait: fails when another wait is in progress.
+    /// Returns the phase to restore if the wait is abandoned.
+    func claim(as newPhase: UInt32) -> UInt32? {
+        var current = phase.pointee.load(ordering: .sequentiallyConsistent)
+        while true {
+            if current == Self.sweeping || current == Self.waiting { return nil }
+            let (exchanged, seen) = phase.pointee.compareExchange(
+                expected: current, desired: newPhase, ordering: .sequentiallyConsistent)
+            if exchanged { return current }
+            current = seen
+        }
+    }
+
+    /// Sleeps until the event is signalled, then consumes the signal (auto-reset).
+    func sleepUntilSignalled() {
+        let word = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
+        while event.pointee.load(ordering: .acquiring) == 0 {
+            _ = rd_futex_wait(word, 0)
+        }
+    }
+
+    /// Signals the event and wakes the waiter.
+    func signal() {
+        event.pointee.store(1, ordering: .releasing)
+        _ = rd_futex_wake(UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self), 1)
+    }
+
+    /// A release of `count` references on a word that points at this block.
+    ///
+    /// Exact check while `waiting` (the block count is then the true outstanding count); while
+    /// a cache-aware sweep is still running the count may be negative and is not checked. The
+    /// release that brings the count to exactly zero signals the waiter and reports it.
+    /// Returns true when it signalled.
+    func release(count requested: UInt32) throws(RundownViolation) -> Bool {
+        let c = Int(requested)
+        let p = phase.pointee.load(ordering: .sequentiallyConsistent)
+        if p == Self.idle || p == Self.returned { throw .releaseAfterRundown(.stale) }
+        if p == Self.waiting {
+            var current = count.pointee.load(ordering: .sequentiallyConsistent)
+            while true {
+                if current < c {
+                    throw .releaseWithoutAcquire(outstanding: max(current, 0), requested: requested)
+                }
+                let (exchanged, seen) = count.pointee.compareExchange(
+                    expected: current, desired: current - c, ordering: .sequentiallyConsistent)
+                if exchanged { break }
+                current = seen
+            }
+            if current == c {
+                signal()
+                return true
+            }
+            return false
+        }
+        // Sweeping: the waiter has not added the total yet.
+        let before = count.pointee.wrappingSubtract(c, ordering: .sequentiallyConsistent).oldValue
+        if before == c {
+            signal()
+            return true
+        }
+        return false
+    }
+}
