@@ -1,0 +1,111 @@
+/// Every directive of the shell. Completion, hints, `.help` and grammar.md read this table.
+public enum DirectiveCatalogue {
+    /// Largest virtual processor number `.cpu` accepts.
+    public static let maximumProcessor = 1023
+    /// Largest processor count `.processors` accepts.
+    public static let maximumProcessorCount = 256
+    /// Largest `.fault alloc N`.
+    public static let maximumFaultCount = 1_000_000
+
+    public static let all: [DirectiveSpec] = [
+        DirectiveSpec(
+            name: ".help", parameters: [DirectiveParameter("NAME", .topic, optional: true)],
+            summary: "List routines and directives, or explain one routine, directive or code",
+            details: """
+                Without an argument, lists the routines by family and the directives, one line \
+                each. `.help NAME` shows a routine's C signature, parameters, IRQL limit, \
+                contract, what real Windows does on misuse, see-also and an example; a \
+                directive's usage; or a diagnostic code's explanation (`.help SYNTAX`).
+                """),
+        DirectiveSpec(
+            name: ".show", parameters: [DirectiveParameter("NAME", .handle)],
+            summary: "Print one line describing a handle: state, holders, slots",
+            details: """
+                Prints `NAME: state=<state> holders=<n>` followed by details: for a cache-aware \
+                object its slot values (`slots=[...]`), for a bound number its value. States: \
+                live, waiting, stale, completed, sweeping, freed.
+                """),
+        DirectiveSpec(
+            name: ".handles", parameters: [],
+            summary: "List every handle with its .show line",
+            details: "One `.show` line per handle, in the order the handles were created."),
+        DirectiveSpec(
+            name: ".threads", parameters: [],
+            summary: "List the threads: processor, IRQL, and what each is doing",
+            details: """
+                One line per thread in creation order: its name, virtual processor, IRQL, and \
+                whether it is idle or blocked (and in which call).
+                """),
+        DirectiveSpec(
+            name: ".read", parameters: [DirectiveParameter("FILE", .file)],
+            summary: "Run the commands of another script here",
+            details: """
+                Runs FILE's lines in the current session as if they were written in place. The \
+                path is relative to the directory of the file that contains the `.read` (the \
+                working directory in the REPL). Cycles and nesting beyond a fixed depth are \
+                READ_FAILED.
+                """),
+        DirectiveSpec(
+            name: ".echo", parameters: [DirectiveParameter("on|off", .onOff)],
+            summary: "Echo each command before its output",
+            details: "With echo on, every command is written to the transcript before its output, so the output reads as a script."),
+        DirectiveSpec(
+            name: ".bail", parameters: [DirectiveParameter("on|off", .onOff)],
+            summary: "Stop at the first error",
+            details: "With bail on, the script stops at the first error; end-of-script reports still run."),
+        DirectiveSpec(
+            name: ".exit", parameters: [],
+            summary: "Stop reading commands",
+            details: "Ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."),
+        DirectiveSpec(
+            name: ".cpu", parameters: [DirectiveParameter("T", .thread), DirectiveParameter("N", .processor)],
+            summary: "Put thread T on virtual processor N",
+            details: """
+                Cache-aware acquire and release use the slot of the calling thread's processor: \
+                slot = N mod slot count. Threads start on processor 0.
+                """),
+        DirectiveSpec(
+            name: ".processors", parameters: [DirectiveParameter("N", .processorCount)],
+            summary: "Set the processor count (default 4)",
+            details: """
+                The processor count objects created from now on see: it decides \
+                ExSizeOfRundownProtectionCacheAware (24 + (N <= 1 ? 8 : (N + 1) * 64)) and the \
+                slot count of new cache-aware objects. Existing objects keep their slots.
+                """),
+        DirectiveSpec(
+            name: ".irql", parameters: [DirectiveParameter("T", .thread), DirectiveParameter("LEVEL", .irql)],
+            summary: "Set thread T's IRQL (PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL)",
+            details: "Every call is checked against its routine's documented IRQL limit (IRQL_TOO_HIGH). Threads start at PASSIVE_LEVEL."),
+        DirectiveSpec(
+            name: ".reset", parameters: [],
+            summary: "Start over: forget every handle and thread",
+            details: "Ends every thread and forgets every handle, binding and setting, as if the session had just started. Pending end-of-script reports are not made."),
+        DirectiveSpec(
+            name: ".record", parameters: [DirectiveParameter("FILE|off", .fileOrOff)],
+            summary: "Record the session to FILE as a test script (REPL)",
+            details: "Appends each command and its output to FILE in test-script form (`#>` and `#!` lines), so the recording runs under `rdsh test`. `.record off` stops.",
+            interactiveOnly: true),
+        DirectiveSpec(
+            name: ".fault", parameters: [DirectiveParameter("alloc", .keyword(["alloc"])), DirectiveParameter("N", .count, optional: true)],
+            summary: "Make the next N pool allocations fail (default 1)",
+            details: """
+                The next N pool allocations fail, so ExAllocateCacheAwareRundownProtection \
+                prints NULL; each cache-aware object takes two allocations (header and slots), \
+                and either failing gives NULL. `.fault alloc 0` cancels pending failures.
+                """),
+    ]
+
+    private static let byName: [String: DirectiveSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    /// The directive named exactly `name` (with its dot), or nil.
+    public static func named(_ name: String) -> DirectiveSpec? { byName[name] }
+
+    /// Every directive name, with dots.
+    public static var names: [String] { all.map(\.name) }
+
+    /// Nearest directive names for a misspelling (with or without the dot).
+    public static func suggestions(for name: String) -> [String] {
+        let dotted = name.hasPrefix(".") ? name : "." + name
+        return NameSuggester.suggestions(for: dotted, among: names)
+    }
+}

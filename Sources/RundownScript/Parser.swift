@@ -1,0 +1,425 @@
+/// Turns one line into a ``Statement``, checking arity and argument kinds against the
+/// catalogues. Diagnostics point at the offending token (column and caret width).
+///
+/// Forms (grammar.md has the EBNF):
+/// ```
+/// [THREAD ':'] [NAME '='] Routine argument*
+/// 'EX_RUNDOWN_REF' NAME ['=' 'EX_RUNDOWN_ACTIVE']
+/// '.directive' argument*
+/// ```
+public enum Parser {
+    /// Names that cannot be used for handles, bindings or threads.
+    public static let reservedWords: Set<String> = Set(
+        RoutineCatalogue.names + ParameterType.poolTypeNames + Irql.allCases.map(\.name)
+            + ["EX_RUNDOWN_REF", "EX_RUNDOWN_REF_CACHE_AWARE", "EX_RUNDOWN_ACTIVE", "NULL", "TRUE", "FALSE"])
+
+    /// Parses one line (without its newline). `location` is the line's start; the column is ignored.
+    public static func parse(line: String, location: SourceLocation) -> Result<Statement, Diagnostic> {
+        let tokens: [Token]
+        switch Lexer.tokenize(line, location: location) {
+        case .success(let lexed): tokens = lexed
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
+        do {
+            return .success(try parse(tokens: tokens, line: line, location: location))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func parse(tokens: [Token], line: String, location: SourceLocation) throws(Diagnostic) -> Statement {
+        guard let first = tokens.first else { return .empty }
+        let context = Context(tokens: tokens, location: location, line: line)
+        if first.kind == .word, first.text.hasPrefix(".") {
+            return .directive(try context.directive())
+        }
+        if first.kind == .word, first.text == "EX_RUNDOWN_REF" || first.text == "EX_RUNDOWN_REF_CACHE_AWARE" {
+            return try context.declaration(at: 0)
+        }
+        return .call(try context.call())
+    }
+}
+
+/// Parsing state for one line.
+private struct Context {
+    let tokens: [Token]
+    let location: SourceLocation
+    let line: String
+
+    func error(_ code: DiagnosticCode, _ message: String, at token: Token, notes: [String] = []) -> Diagnostic {
+        Diagnostic(code, message, location: location.at(column: token.column), length: token.length, notes: notes)
+    }
+
+    /// The column just after the last token: where a missing argument belongs.
+    var endColumn: Int { tokens.last.map(\.endColumn) ?? 1 }
+
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .integer: "the number \(token.text)"
+        case .tag: "the pool tag \(token.spelling)"
+        case .string: "the string \(token.spelling)"
+        case .colon: "':'"
+        case .equals: "'='"
+        case .word: "'\(token.text)'"
+        }
+    }
+
+    // MARK: - Names
+
+    /// Checks a token used as a new handle, binding or thread name.
+    func checkName(_ token: Token, role: String) throws(Diagnostic) -> String {
+        guard token.isIdentifier else {
+            throw error(
+                .badArgument, "expected a \(role) name, got \(describe(token))", at: token,
+                notes: ["names are letters, digits and '_', starting with a letter or '_'"])
+        }
+        if Parser.reservedWords.contains(token.text) {
+            throw error(.badArgument, "'\(token.text)' is a reserved word and cannot name a \(role)", at: token)
+        }
+        return token.text
+    }
+
+    // MARK: - Declarations
+
+    func declaration(at index: Int) throws(Diagnostic) -> Statement {
+        let keyword = tokens[index]
+        if keyword.text == "EX_RUNDOWN_REF_CACHE_AWARE" {
+            throw error(
+                .syntax, "EX_RUNDOWN_REF_CACHE_AWARE cannot be declared: the structure is opaque", at: keyword,
+                notes: [
+                    "allocate one: C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'",
+                    "or lay one out in storage: n = ExSizeOfRundownProtectionCacheAware, then ExInitializeRundownProtectionCacheAware C n",
+                ])
+        }
+        let usage = "usage: EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]"
+        guard index + 1 < tokens.count else {
+            throw Diagnostic(
+                .syntax, "expected a name after EX_RUNDOWN_REF", location: location.at(column: endColumn), notes: [usage])
+        }
+        let nameToken = tokens[index + 1]
+        let name = try checkName(nameToken, role: "handle")
+        let nameLocation = location.at(column: nameToken.column)
+        if index + 2 == tokens.count {
+            return .declare(name: name, runDown: false, location: nameLocation)
+        }
+        let equals = tokens[index + 2]
+        guard equals.kind == .equals else {
+            throw error(.syntax, "unexpected \(describe(equals)) after the declared name", at: equals, notes: [usage])
+        }
+        guard index + 3 < tokens.count else {
+            throw Diagnostic(
+                .syntax, "expected EX_RUNDOWN_ACTIVE after '='", location: location.at(column: endColumn), notes: [usage])
+        }
+        let value = tokens[index + 3]
+        guard value.kind == .word, value.text == "EX_RUNDOWN_ACTIVE" else {
+            throw error(
+                .syntax, "the only initializer is EX_RUNDOWN_ACTIVE, got \(describe(value))", at: value,
+                notes: [usage, "without an initializer the storage is zero-filled: live, no holders"])
+        }
+        if index + 4 < tokens.count {
+            let extra = tokens[index + 4]
+            throw error(.syntax, "unexpected \(describe(extra)) after EX_RUNDOWN_ACTIVE", at: extra, notes: [usage])
+        }
+        return .declare(name: name, runDown: true, location: nameLocation)
+    }
+
+    // MARK: - Calls
+
+    func call() throws(Diagnostic) -> Call {
+        var index = 0
+        var thread: String?
+        var threadColumn: Int?
+        var binding: String?
+        var bindingColumn: Int?
+
+        // T: ...
+        if tokens.count > 1, tokens[1].kind == .colon {
+            thread = try checkName(tokens[0], role: "thread")
+            threadColumn = tokens[0].column
+            index = 2
+            guard index < tokens.count else {
+                throw Diagnostic(
+                    .syntax, "expected a command after '\(tokens[0].text):'", location: location.at(column: endColumn),
+                    notes: ["usage: THREAD: Routine arguments..."])
+            }
+            let next = tokens[index]
+            if next.kind == .word, next.text.hasPrefix(".") {
+                throw error(
+                    .syntax, "directives run in the shell, not on a thread", at: next,
+                    notes: ["write '\(next.text) ...' without the '\(tokens[0].text):' prefix"])
+            }
+            if next.kind == .word, next.text.hasPrefix("EX_RUNDOWN_REF") {
+                throw error(
+                    .syntax, "declarations take no thread prefix", at: next,
+                    notes: ["write '\(next.text) ...' without the '\(tokens[0].text):' prefix"])
+            }
+            if index + 1 < tokens.count, tokens[index + 1].kind == .colon {
+                throw error(.syntax, "only one thread prefix is allowed", at: tokens[index + 1])
+            }
+        }
+
+        // NAME = ...
+        if index + 1 < tokens.count, tokens[index + 1].kind == .equals {
+            binding = try checkName(tokens[index], role: "binding")
+            bindingColumn = tokens[index].column
+            index += 2
+            guard index < tokens.count else {
+                throw Diagnostic(
+                    .syntax, "expected a routine after '='", location: location.at(column: endColumn),
+                    notes: ["only a routine's result can be bound: NAME = Routine arguments..."])
+            }
+            let next = tokens[index]
+            if next.kind != .word || !next.isIdentifier {
+                throw error(
+                    .syntax, "only a routine's result can be bound, got \(describe(next))", at: next,
+                    notes: ["example: n = ExSizeOfRundownProtectionCacheAware"])
+            }
+        }
+
+        let routineToken = tokens[index]
+        let routine = try lookUpRoutine(routineToken, first: index == 0)
+
+        if let binding, !routine.canBind {
+            throw error(
+                .syntax, "\(routine.name) returns VOID: there is nothing to bind to '\(binding)'",
+                at: routineToken, notes: ["usage: \(routine.usage)"])
+        }
+        if binding == nil, routine.mustBind {
+            throw error(
+                .syntax, "the result of \(routine.name) must be bound to a name", at: routineToken,
+                notes: ["usage: \(routine.usage)", "example: C = \(routine.name) NonPagedPoolNx 'RdTg'"])
+        }
+
+        let argumentTokens = Array(tokens[(index + 1)...])
+        let arguments = try checkArguments(argumentTokens, of: routine, routineToken: routineToken)
+        let text = ([routine.name] + argumentTokens.map(\.spelling)).joined(separator: " ")
+        return Call(
+            thread: thread, binding: binding, routine: routine, arguments: arguments,
+            location: location.at(column: routineToken.column), text: text, threadColumn: threadColumn,
+            bindingColumn: bindingColumn, argumentLengths: argumentTokens.map(\.length))
+    }
+
+    func lookUpRoutine(_ token: Token, first: Bool) throws(Diagnostic) -> Routine {
+        if token.kind == .word, let routine = RoutineCatalogue.named(token.text) { return routine }
+        guard token.kind == .word else {
+            throw error(
+                .syntax, "expected a routine name, got \(describe(token))", at: token,
+                notes: ["a command starts with a routine name, a thread prefix 'T:', a binding 'NAME =', EX_RUNDOWN_REF or a .directive"])
+        }
+        var notes: [String] = []
+        let suggestions = RoutineCatalogue.suggestions(for: token.text)
+        if let note = NameSuggester.didYouMean(suggestions) { notes.append(note) }
+        if first, let directive = DirectiveCatalogue.named("." + token.text.lowercased()) {
+            notes.append("directives start with a dot: \(directive.usage)")
+        }
+        if first, tokens.count == 1 {
+            notes.append("`.help` lists the routines and directives")
+        }
+        throw error(.unknownRoutine, "unknown routine '\(token.text)'", at: token, notes: notes)
+    }
+
+    func checkArguments(_ given: [Token], of routine: Routine, routineToken: Token) throws(Diagnostic) -> [Argument] {
+        let usage = "usage: \(routine.usage)"
+        let parameters = routine.parameters
+        if given.count > parameters.count {
+            let extra = given[parameters.count]
+            let last = given[given.count - 1]
+            let takes =
+                parameters.isEmpty
+                ? "takes no arguments"
+                : "takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") (\(parameters.map(\.name).joined(separator: " ")))"
+            throw Diagnostic(
+                .syntax, "too many arguments: \(routine.name) \(takes)",
+                location: location.at(column: extra.column), length: last.endColumn - extra.column, notes: [usage])
+        }
+        var arguments: [Argument] = []
+        for (position, parameter) in parameters.enumerated() {
+            guard position < given.count else {
+                let missing = parameters[position...].map(\.name)
+                let what = missing.count == 1 ? "argument \(missing[0])" : "arguments \(missing.joined(separator: " "))"
+                throw Diagnostic(
+                    .syntax, "missing \(what) for \(routine.name)", location: location.at(column: endColumn),
+                    notes: [usage])
+            }
+            arguments.append(try checkArgument(given[position], for: parameter, usage: usage))
+        }
+        return arguments
+    }
+
+    func checkArgument(_ token: Token, for parameter: Parameter, usage: String) throws(Diagnostic) -> Argument {
+        let expected = "expected \(parameter.name): \(parameter.type.phrase)"
+        switch token.kind {
+        case .colon, .equals:
+            throw error(.syntax, "unexpected \(describe(token)) in the arguments", at: token, notes: [usage])
+        case .string:
+            throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
+        default:
+            break
+        }
+        switch parameter.type {
+        case .runRef, .cacheAwareRef:
+            guard token.isIdentifier else {
+                throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
+            }
+            return .name(token.text, column: token.column)
+
+        case .count:
+            if token.isIdentifier { return .name(token.text, column: token.column) }
+            guard token.kind == .integer else {
+                throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
+            }
+            let (negative, magnitude) = Lexer.integerValue(token.text)
+            guard let magnitude, !negative || magnitude == 0, magnitude <= 0xFFFF_FFFF else {
+                let why = negative ? "is negative" : "does not fit a ULONG"
+                throw error(
+                    .countOutOfRange, "Count \(token.text) \(why)", at: token,
+                    notes: ["Count is a ULONG; the routines accept 1 ... 0x7FFFFFFF (2147483647)", usage])
+            }
+            return .integer(Int(magnitude), column: token.column)
+
+        case .size:
+            if token.isIdentifier { return .name(token.text, column: token.column) }
+            guard token.kind == .integer else {
+                throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
+            }
+            let (negative, magnitude) = Lexer.integerValue(token.text)
+            guard let magnitude, !negative || magnitude == 0, magnitude <= UInt64(Int.max) else {
+                throw error(
+                    .badArgument, "size \(token.text) \(negative ? "is negative" : "is too large for a SIZE_T")", at: token,
+                    notes: ["bind the right size with: n = ExSizeOfRundownProtectionCacheAware", usage])
+            }
+            return .integer(Int(magnitude), column: token.column)
+
+        case .poolType:
+            if token.kind == .word, ParameterType.poolTypeNames.contains(token.text) {
+                return .name(token.text, column: token.column)
+            }
+            var notes: [String] = []
+            if token.kind == .word,
+                let note = NameSuggester.didYouMean(NameSuggester.suggestions(for: token.text, among: ParameterType.poolTypeNames))
+            {
+                notes.append(note)
+            }
+            notes.append("pool types: " + ParameterType.poolTypeNames.joined(separator: ", "))
+            throw error(.badArgument, "\(describe(token)) is not a pool type", at: token, notes: notes + [usage])
+
+        case .poolTag:
+            switch token.kind {
+            case .tag:
+                guard let value = PoolTag.value(of: token.text) else {
+                    let count = token.text.unicodeScalars.count
+                    let why =
+                        count == 4
+                        ? "must be printable ASCII characters"
+                        : "has \(count) character\(count == 1 ? "" : "s")"
+                    throw error(
+                        .badArgument, "a pool tag is exactly four characters; \(token.spelling) \(why)", at: token,
+                        notes: ["example: 'RdTg'", usage])
+                }
+                return .tag(value, text: token.spelling, column: token.column)
+            case .integer:
+                let (negative, magnitude) = Lexer.integerValue(token.text)
+                guard let magnitude, !negative || magnitude == 0, magnitude <= 0xFFFF_FFFF else {
+                    throw error(
+                        .badArgument, "pool tag \(token.text) does not fit a ULONG", at: token,
+                        notes: ["a pool tag is four characters in single quotes, e.g. 'RdTg', or an integer 0 ... 0xFFFFFFFF"])
+                }
+                return .tag(UInt32(magnitude), text: token.text, column: token.column)
+            default:
+                throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
+            }
+        }
+    }
+
+    // MARK: - Directives
+
+    func directive() throws(Diagnostic) -> Directive {
+        let nameToken = tokens[0]
+        guard let spec = DirectiveCatalogue.named(nameToken.text) else {
+            var notes: [String] = []
+            if let note = NameSuggester.didYouMean(DirectiveCatalogue.suggestions(for: nameToken.text)) {
+                notes.append(note)
+            }
+            notes.append("`.help` lists the directives")
+            throw error(.unknownDirective, "unknown directive '\(nameToken.text)'", at: nameToken, notes: notes)
+        }
+        let usage = "usage: \(spec.usage)"
+        let given = Array(tokens.dropFirst())
+        if given.count > spec.parameters.count {
+            let extra = given[spec.parameters.count]
+            let last = given[given.count - 1]
+            throw Diagnostic(
+                .syntax, "too many arguments for \(spec.name)", location: location.at(column: extra.column),
+                length: last.endColumn - extra.column, notes: [usage])
+        }
+        if given.count < spec.requiredCount {
+            let missing = spec.parameters[given.count..<spec.requiredCount].map(\.name)
+            throw Diagnostic(
+                .syntax, "missing \(missing.joined(separator: " ")) for \(spec.name)",
+                location: location.at(column: endColumn), notes: [usage])
+        }
+        var arguments: [DirectiveArgument] = []
+        for (token, parameter) in zip(given, spec.parameters) {
+            try checkDirectiveArgument(token, parameter, usage: usage)
+            arguments.append(DirectiveArgument(text: token.text, column: token.column, length: token.length))
+        }
+        return Directive(name: spec.name, spec: spec, arguments: arguments, location: location.at(column: nameToken.column))
+    }
+
+    func checkDirectiveArgument(_ token: Token, _ parameter: DirectiveParameter, usage: String) throws(Diagnostic) {
+        func bad(_ message: String, _ extra: [String] = []) -> Diagnostic {
+            error(.badArgument, message, at: token, notes: extra + [usage])
+        }
+        switch token.kind {
+        case .colon, .equals:
+            throw error(.syntax, "unexpected \(describe(token))", at: token, notes: [usage])
+        case .tag:
+            throw bad("expected \(parameter.name), got \(describe(token))")
+        default:
+            break
+        }
+        if token.kind == .string, parameter.kind != .file, parameter.kind != .fileOrOff {
+            throw bad("expected \(parameter.name), got \(describe(token))")
+        }
+        func number(_ range: ClosedRange<Int>, _ what: String) throws(Diagnostic) {
+            guard token.kind == .integer else { throw bad("expected \(what), got \(describe(token))") }
+            let (negative, magnitude) = Lexer.integerValue(token.text)
+            guard let magnitude, magnitude <= UInt64(range.upperBound), !negative || magnitude == 0,
+                range.contains(Int(magnitude))
+            else {
+                throw bad("\(what) must be \(range.lowerBound) ... \(range.upperBound), got \(token.text)")
+            }
+        }
+        switch parameter.kind {
+        case .topic, .file, .fileOrOff:
+            return
+        case .handle, .thread:
+            guard token.isIdentifier else {
+                throw bad("expected a \(parameter.kind == .handle ? "handle" : "thread") name, got \(describe(token))")
+            }
+        case .onOff:
+            guard token.kind == .word, ["on", "off"].contains(token.text.lowercased()) else {
+                throw bad("expected on or off, got \(describe(token))")
+            }
+        case .processor:
+            try number(0...DirectiveCatalogue.maximumProcessor, "a processor number")
+        case .processorCount:
+            try number(1...DirectiveCatalogue.maximumProcessorCount, "the processor count")
+        case .count:
+            try number(0...DirectiveCatalogue.maximumFaultCount, "the count")
+        case .irql:
+            guard Irql(name: token.text) == nil else { return }
+            let names = Irql.allCases.map(\.name)
+            var notes: [String] = []
+            if let note = NameSuggester.didYouMean(NameSuggester.suggestions(for: token.text, among: names)) {
+                notes.append(note)
+            }
+            notes.append("levels: " + names.joined(separator: ", "))
+            throw bad("\(describe(token)) is not an IRQL", notes)
+        case .keyword(let words):
+            guard token.kind == .word, words.contains(token.text) else {
+                throw bad("expected \(words.joined(separator: " or ")), got \(describe(token))")
+            }
+        }
+    }
+}

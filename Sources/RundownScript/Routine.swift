@@ -1,0 +1,74 @@
+/// One documented routine: a row of ``RoutineCatalogue``.
+///
+/// The parser, the contract checker, `.help`, completion, hints and `rdsh doc` all read the
+/// same row, so adding a routine is one table entry.
+public struct Routine: Sendable, Hashable {
+    /// The exact WDK name, e.g. `ExAcquireRundownProtectionEx`.
+    public let name: String
+    /// The `.help` group.
+    public let family: RoutineFamily
+    /// Parameters in order, with their WDK names.
+    public let parameters: [Parameter]
+    /// What the routine returns (decides what rdsh prints).
+    public let returns: ReturnKind
+    /// The highest IRQL at which the routine may be called.
+    public let maxIrql: Irql
+    /// Where ``maxIrql`` comes from, when the documentation is not plain about it.
+    public let irqlNote: String?
+    /// The C prototype as in the WDK reference.
+    public let cSignature: String
+    /// One line for lists and hints.
+    public let summary: String
+    /// A paragraph: what the routine does, and what rdsh prints for it.
+    public let description: String
+    /// Preconditions the contract checker enforces.
+    public let contract: [String]
+    /// Misuse and what real Windows does then.
+    public let misuse: [String]
+    /// Related routines.
+    public let seeAlso: [String]
+    /// A short rdsh example, one script line per element (may include `#>` lines).
+    public let example: [String]
+    /// The learn.microsoft.com reference page.
+    public let docURL: String
+    /// Plain, cache-aware, or no object.
+    public let kind: RoutineKind
+
+    public init(
+        name: String, family: RoutineFamily, parameters: [Parameter], returns: ReturnKind,
+        maxIrql: Irql, irqlNote: String? = nil, cSignature: String, summary: String,
+        description: String, contract: [String], misuse: [String], seeAlso: [String],
+        example: [String], kind: RoutineKind
+    ) {
+        self.name = name
+        self.family = family
+        self.parameters = parameters
+        self.returns = returns
+        self.maxIrql = maxIrql
+        self.irqlNote = irqlNote
+        self.cSignature = cSignature
+        self.summary = summary
+        self.description = description
+        self.contract = contract
+        self.misuse = misuse
+        self.seeAlso = seeAlso
+        self.example = example
+        self.docURL = "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-\(name.lowercased())"
+        self.kind = kind
+    }
+
+    /// `ExAcquireRundownProtectionEx RunRef Count`: how to call it in rdsh.
+    public var usage: String {
+        let prefix = mustBind ? "NAME = " : ""
+        return ([prefix + name] + parameters.map(\.name)).joined(separator: " ")
+    }
+
+    /// True when `NAME = Routine ...` is allowed (the routine returns something).
+    public var canBind: Bool { returns != .void }
+
+    /// True when the result must be bound: an unbound allocation would leak at once.
+    public var mustBind: Bool { returns == .pointer }
+
+    /// The handle parameter, if the routine takes one (always the first parameter).
+    public var handleParameter: Parameter? { parameters.first { $0.type.isHandle } }
+}

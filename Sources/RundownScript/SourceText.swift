@@ -1,0 +1,120 @@
+/// Splits a script's bytes into lines, with the checks every input source needs.
+///
+/// - `\n` and `\r\n` both end a line; a final line without a newline counts; an empty file
+///   has no lines; a UTF-8 byte order mark at the start is skipped.
+/// - A line with bytes that are not UTF-8 gets an ENCODING diagnostic at the first bad byte.
+/// - A line longer than ``maximumLineBytes`` gets LINE_TOO_LONG.
+/// - A file with a NUL byte is binary: no lines, one ENCODING diagnostic.
+public enum SourceText {
+    /// Longest line accepted, in bytes (line ending excluded).
+    public static let maximumLineBytes = 4096
+
+    /// The lines of `bytes`, and every diagnostic found (also attached to their lines).
+    public static func lines(of bytes: [UInt8], file: String) -> ([Line], [Diagnostic]) {
+        if let nul = bytes.firstIndex(of: 0) {
+            let lineNumber = 1 + bytes[..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let lineStart = bytes[..<nul].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            let column = 1 + scalarCount(bytes[lineStart..<nul])
+            let diagnostic = Diagnostic(
+                .encoding, "\(file) is a binary file (NUL byte at line \(lineNumber)), not a script",
+                location: SourceLocation(file: file, line: lineNumber, column: column),
+                notes: ["rdsh scripts are UTF-8 text"])
+            return ([], [diagnostic])
+        }
+        var lines: [Line] = []
+        var diagnostics: [Diagnostic] = []
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        var number = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            while start < buffer.count {
+                number += 1
+                var end = start
+                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                let next = end + 1
+                var contentEnd = end
+                if contentEnd > start, buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                let content = UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])
+                let line = makeLine(content, number: number, file: file)
+                if let diagnostic = line.diagnostic { diagnostics.append(diagnostic) }
+                lines.append(line)
+                start = next
+            }
+        }
+        return (lines, diagnostics)
+    }
+
+    /// The lines of text that is already a String (the REPL, tests): same rules, minus encoding.
+    public static func lines(of text: String, file: String) -> ([Line], [Diagnostic]) {
+        lines(of: Array(text.utf8), file: file)
+    }
+
+    /// Checks and decodes one line's bytes.
+    public static func line(_ bytes: [UInt8], number: Int, file: String) -> Line {
+        var content = bytes[...]
+        if content.last == 0x0A { content = content.dropLast() }
+        if content.last == 0x0D { content = content.dropLast() }
+        return Array(content).withUnsafeBufferPointer { makeLine($0, number: number, file: file) }
+    }
+
+    private static func makeLine(_ content: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Line {
+        let location = SourceLocation(file: file, line: number, column: 1)
+        if let bad = firstInvalidUTF8(content) {
+            let text = String(decoding: content, as: UTF8.self)
+            let column = 1 + scalarCount(content[..<bad])
+            let hex = String(content[bad], radix: 16, uppercase: true)
+            let diagnostic = Diagnostic(
+                .encoding, "line \(number) is not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex))",
+                location: location.at(column: column), notes: ["the line is not run; save the script as UTF-8"])
+            return Line(number: number, text: text, diagnostic: diagnostic)
+        }
+        let text = String(decoding: content, as: UTF8.self)
+        if content.count > maximumLineBytes {
+            let column = 1 + scalarCount(content[..<maximumLineBytes])
+            let diagnostic = Diagnostic(
+                .lineTooLong, "line \(number) is \(content.count) bytes long; the limit is \(maximumLineBytes)",
+                location: location.at(column: column), notes: ["the line is not run"])
+            return Line(number: number, text: text, diagnostic: diagnostic)
+        }
+        return Line(number: number, text: text)
+    }
+
+    /// Unicode scalars in valid UTF-8 bytes (continuation bytes do not count).
+    static func scalarCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+
+    /// Offset of the first byte that does not start a valid UTF-8 sequence, or nil.
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            let b1 = bytes[i + 1]
+            guard b1 >= lower, b1 <= upper else { return i }
+            for k in 2..<max(2, length) where bytes[i + k] & 0xC0 != 0x80 {
+                return i
+            }
+            i += length
+        }
+        return nil
+    }
+}
