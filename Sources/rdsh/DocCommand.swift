@@ -1,9 +1,61 @@
 import ArgumentParser
+import Glibc
+import RundownCheck
 
+/// `rdsh doc`: renders the script corpus as Markdown pages, or checks the committed pages.
 struct DocCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "doc", abstract: "Not written yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "doc",
+        abstract: "Render the scripts and the routine catalogue as Markdown pages.",
+        discussion: """
+            Writes one page per routine (signature, IRQL, contract, misuse, then every script that \
+            calls it with its expected output), one per scenario and per misuse family, a page of \
+            diagnostic codes and an index (README.md). With --check, writes nothing and exits 1 \
+            when a page is out of date, listing the stale files.
+            """)
+
+    @Argument(help: "The folder of .rdsh scripts.")
+    var scripts: String = "scripts"
+
+    @Option(name: .shortAndLong, help: "The folder to write the pages into.")
+    var output: String = "docs"
+
+    @Flag(help: "Write nothing; exit 1 when the pages in the output folder are out of date.")
+    var check = false
 
     func run() throws {
-        throw ValidationError("'rdsh doc' is not written yet")
+        let site = DocSite(scriptsDirectory: scripts, outputDirectory: output)
+        do {
+            if check {
+                let staleness = try site.check()
+                if staleness.isUpToDate {
+                    print("\(output): up to date")
+                    return
+                }
+                var stderr = DocStandardError()
+                print("\(output) is out of date; run 'rdsh doc \(scripts) -o \(output)':", to: &stderr)
+                for line in staleness.lines { print("  \(output)/\(line)", to: &stderr) }
+                throw ExitCode(1)
+            }
+            let touched = try site.write()
+            print(touched.isEmpty ? "\(output): up to date" : "\(output): \(touched.count) files written")
+        } catch let failure as DocSite.Failure {
+            var stderr = DocStandardError()
+            print("error: \(failure.message)", to: &stderr)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Standard error as a text stream (unbuffered `write(2)`: no shared C `stderr` global).
+private struct DocStandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { break }
+            offset += n
+        }
     }
 }
