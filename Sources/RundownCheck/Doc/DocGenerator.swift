@@ -30,7 +30,7 @@ public struct DocGenerator: Sendable {
     public func pages(for files: [(path: String, text: String)]) -> [Page] {
         let names = Set(routines.map(\.name))
         let scripts = files.map { DocScript(path: $0.path, text: $0.text, routineNames: names) }
-            .sorted { $0.path < $1.path }
+            .sorted { ($0.rank, $0.path) < ($1.rank, $1.path) }
         let corpus = Corpus(scripts: scripts)
         var pages: [Page] = []
         pages.append(Page(path: "README.md", text: index(corpus)))

@@ -16,7 +16,7 @@ struct DocScript: Sendable {
     /// The lines, without line terminators (CRLF already folded).
     let lines: [String]
     let section: Section
-    /// The first line of the opening comment, without `# `.
+    /// The first paragraph of the opening comment, without the `#` marks.
     let title: String
     /// The rest of the opening comment, as paragraphs (a lone `#` separates them).
     let paragraphs: [String]
@@ -29,6 +29,17 @@ struct DocScript: Sendable {
     var name: String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return file.hasSuffix(".rdsh") ? String(file.dropLast(5)) : file
+    }
+
+    /// Where the script's section comes in listings: tour, routines, scenarios, misuse, others.
+    var rank: Int {
+        switch section {
+        case .tour: 0
+        case .routine: 1
+        case .scenario: 2
+        case .misuse: 3
+        case .other: 4
+        }
     }
 
     /// The routines the script calls, sorted, without repeats.
@@ -94,7 +105,7 @@ struct DocScript: Sendable {
         }
     }
 
-    /// The opening comment block: its first line is the title, the rest are paragraphs.
+    /// The opening comment block: its first paragraph is the title, the rest are paragraphs.
     static func header(of lines: [String]) -> (String, [String]) {
         var block: [String] = []
         for line in lines {
@@ -104,10 +115,9 @@ struct DocScript: Sendable {
             if text.hasPrefix(" ") { text = text.dropFirst() }
             block.append(String(text))
         }
-        guard let first = block.first else { return ("", []) }
         var paragraphs: [String] = []
         var current: [String] = []
-        for line in block.dropFirst() {
+        for line in block {
             if line.docTrimmed().isEmpty {
                 if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
                 current = []
@@ -116,7 +126,8 @@ struct DocScript: Sendable {
             }
         }
         if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
-        return (first.docTrimmed(), paragraphs)
+        guard let first = paragraphs.first else { return ("", []) }
+        return (first, Array(paragraphs.dropFirst()))
     }
 
     /// The blank-separated words of a command line, up to its comment (a `#` outside quotes).
