@@ -1,0 +1,55 @@
+/// Finds the test files named by the command line.
+public enum TestDiscovery {
+    /// The files to run: each path that is a file as given, each directory searched recursively
+    /// for `*.rdsh` (sorted; hidden directories skipped); duplicates dropped, argument order kept.
+    ///
+    /// A path that does not exist is a usage error of the command; an unreadable directory below
+    /// a given one is reported through `unreadable`.
+    public static func find(paths: [String]) throws(UsageError) -> (files: [String], unreadable: [FileError]) {
+        var files: [String] = []
+        var seen = Set<String>()
+        var unreadable: [FileError] = []
+        for path in paths {
+            switch FileSystem.kind(of: path) {
+            case .missing:
+                throw UsageError("no such file or directory: \(path)", hint: "give script files or directories that hold *.rdsh files")
+            case .file, .other:
+                if seen.insert(path).inserted { files.append(path) }
+            case .directory:
+                var found: [String] = []
+                walk(path, into: &found, unreadable: &unreadable, depth: 0)
+                found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                for file in found where seen.insert(file).inserted { files.append(file) }
+            }
+        }
+        return (files, unreadable)
+    }
+
+    private static func walk(_ directory: String, into found: inout [String], unreadable: inout [FileError], depth: Int) {
+        guard depth < 64 else { return }
+        switch FileSystem.list(directory) {
+        case .failure(let error):
+            unreadable.append(error)
+        case .success(let entries):
+            for entry in entries {
+                let path = FileSystem.join(directory, entry.name)
+                if entry.isDirectory {
+                    if !entry.name.hasPrefix(".") { walk(path, into: &found, unreadable: &unreadable, depth: depth + 1) }
+                } else if entry.isFile, entry.name.hasSuffix(".rdsh") {
+                    found.append(path)
+                }
+            }
+        }
+    }
+}
+
+/// A mistake in how `rdsh test` was invoked: exit status 2.
+public struct UsageError: Error, Sendable, Equatable {
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}

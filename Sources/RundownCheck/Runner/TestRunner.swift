@@ -1,0 +1,191 @@
+/// `rdsh test`: discovery, parallel runs, comparison, `--accept`, and the reports.
+public struct TestRunner: Sendable {
+    public var options: TestOptions
+    public var engine: any ScriptEngine
+
+    public init(options: TestOptions, engine: any ScriptEngine = SessionEngine()) {
+        self.options = options
+        self.engine = engine
+    }
+
+    /// Runs `paths` with `jobs` threads and no output, `--accept` or `.actual` files: the entry
+    /// point for `rdsh bench`. Paths that do not exist count as failed files.
+    public static func run(paths: [String], jobs: Int, engine: any ScriptEngine = SessionEngine()) -> Summary {
+        var options = TestOptions()
+        options.jobs = max(1, jobs)
+        options.writeActual = false
+        let runner = TestRunner(options: options, engine: engine)
+        var files: [String] = []
+        var missing: [FileResult] = []
+        for path in paths {
+            do throws(UsageError) {
+                files += try TestDiscovery.find(paths: [path]).files
+            } catch {
+                missing.append(FileResult(path: path, outcome: .error(line: nil, message: error.message)))
+            }
+        }
+        var summary = runner.run(files: files) { _, _ in }
+        summary.results += missing
+        return summary
+    }
+
+    /// Runs `files`, calling `report` with each result in order as soon as it and all before it are done.
+    public func run(files: [String], report: (Int, FileResult) -> Void) -> Summary {
+        let start = FileSystem.now()
+        var results: [FileResult] = []
+        results.reserveCapacity(files.count)
+        let options = self.options
+        let engine = self.engine
+        ParallelRunner.run(
+            count: files.count, jobs: options.jobs,
+            work: { index in TestRunner.check(path: files[index], options: options, engine: engine) },
+            deliver: { index, result in
+                results.append(result)
+                report(index, result)
+            })
+        return Summary(results: results, seconds: FileSystem.now() - start)
+    }
+
+    /// The whole command: parses nothing, prints everything, returns the exit status.
+    ///
+    /// - Parameters:
+    ///   - out: receives stdout text (one call per line, without the newline).
+    ///   - err: receives stderr text.
+    public func main(ci: Bool, out: (String) -> Void, err: (String) -> Void) -> Int32 {
+        if options.help {
+            TestOptions.usage.split(separator: "\n", omittingEmptySubsequences: false).forEach { out(String($0)) }
+            return 0
+        }
+        if options.accept, ci, !options.force {
+            err("error: refusing to rewrite test files: the CI environment variable is set")
+            err("hint: review accepted output locally, or pass --force (or --accept=force) to accept anyway")
+            return 2
+        }
+        var files: [String]
+        var unreadable: [FileError]
+        do throws(UsageError) {
+            (files, unreadable) = try TestDiscovery.find(paths: options.paths)
+        } catch {
+            err("error: \(error.message)")
+            if let hint = error.hint { err("hint: \(hint)") }
+            return 2
+        }
+        if let filter = options.filter, let regex = try? Regex(filter) {
+            files = files.filter { (try? regex.firstMatch(in: $0)) != nil }
+        }
+        if files.isEmpty, unreadable.isEmpty {
+            err("warning: no test files found in \(options.paths.joined(separator: " "))"
+                + (options.filter.map { " matching --filter '\($0)'" } ?? ""))
+        }
+
+        if options.tap { TAPReport.header(count: files.count + unreadable.count).forEach(out) }
+        var summary = run(files: files) { index, result in
+            if options.tap {
+                TAPReport.lines(for: result, number: index + 1).forEach(out)
+            } else {
+                TextReport.lines(for: result, verbosity: options.verbosity).forEach(out)
+            }
+        }
+        // Directories that could not be listed are errors of the run, reported after the files.
+        for error in unreadable {
+            let result = FileResult(path: error.path, outcome: .error(line: nil, message: "cannot list directory: \(error.reason)"))
+            summary.results.append(result)
+            if options.tap {
+                TAPReport.lines(for: result, number: summary.results.count).forEach(out)
+            } else {
+                TextReport.lines(for: result, verbosity: options.verbosity).forEach(out)
+            }
+        }
+
+        var status = summary.exitStatus
+        if let junit = options.junitPath {
+            let xml = JUnitReport.document(summary)
+            if case .failure(let error) = FileSystem.write(junit, bytes: Array(xml.utf8)) {
+                err("error: cannot write JUnit report \(junit): \(error.reason)")
+                status = 2
+            }
+        }
+        if options.tap {
+            TAPReport.footer(summary).forEach(out)
+        } else {
+            TextReport.footer(summary).forEach(out)
+        }
+        return status
+    }
+
+    // MARK: - One file
+
+    /// Reads, runs and compares one file; writes it back under `--accept`. Never throws: every
+    /// problem becomes this file's result.
+    static func check(path: String, options: TestOptions, engine: any ScriptEngine) -> FileResult {
+        let start = FileSystem.now()
+        var result = checkUntimed(path: path, options: options, engine: engine)
+        result.seconds = FileSystem.now() - start
+        return result
+    }
+
+    private static func checkUntimed(path: String, options: TestOptions, engine: any ScriptEngine) -> FileResult {
+        let bytes: [UInt8]
+        switch FileSystem.read(path) {
+        case .failure(let error):
+            return FileResult(path: path, outcome: .error(line: nil, message: "cannot read file: \(error.reason)"))
+        case .success(let read):
+            bytes = read
+        }
+        if bytes.contains(0) {
+            return FileResult(
+                path: path, outcome: .error(line: nil, message: "binary file (it contains NUL bytes), not an rdsh script"))
+        }
+        let script = TestScript(bytes: bytes, path: path)
+        if let problem = script.problems.first {
+            return FileResult(path: path, outcome: .error(line: problem.line, message: problem.message))
+        }
+        if let reason = script.metadata.skip {
+            return FileResult(path: path, outcome: .skipped(reason))
+        }
+
+        let run = engine.run(script, bytes: bytes)
+        var comparison = Comparison(script: script, transcript: run.transcript)
+        if let problem = comparison.problems.first {
+            return FileResult(
+                path: path, outcome: .error(line: problem.line, message: problem.message), transcript: run.transcript)
+        }
+        for i in comparison.failures.indices {
+            comparison.failures[i].notes = run.notes[comparison.failures[i].block] ?? []
+        }
+        let actualPath = path + ".actual"
+        if comparison.passes {
+            if options.writeActual { FileSystem.remove(actualPath) }
+            if let reason = script.metadata.xfail {
+                return FileResult(path: path, outcome: .unexpectedPass(reason), transcript: run.transcript)
+            }
+            return FileResult(path: path, outcome: .passed, transcript: run.transcript)
+        }
+        if let reason = script.metadata.xfail {
+            return FileResult(
+                path: path, outcome: .expectedFailure(reason), failures: comparison.failures, transcript: run.transcript)
+        }
+        let accepted = comparison.acceptedText()
+        if options.accept {
+            let rewritten = Comparison(script: TestScript(text: accepted, path: path), transcript: run.transcript)
+            guard rewritten.passes else {
+                var failures = comparison.failures
+                failures[0].notes.append("--accept could not produce a passing file; the script was left unchanged")
+                return FileResult(path: path, outcome: .failed, failures: failures, transcript: run.transcript)
+            }
+            if case .failure(let error) = FileSystem.write(path, bytes: Array(accepted.utf8)) {
+                return FileResult(
+                    path: path, outcome: .error(line: nil, message: "--accept cannot write the file: \(error.reason)"),
+                    transcript: run.transcript)
+            }
+            FileSystem.remove(actualPath)
+            return FileResult(path: path, outcome: .passed, transcript: run.transcript, accepted: true)
+        }
+        var written: String?
+        if options.writeActual, case .success = FileSystem.write(actualPath, bytes: Array(accepted.utf8)) {
+            written = actualPath
+        }
+        return FileResult(
+            path: path, outcome: .failed, failures: comparison.failures, transcript: run.transcript, actualPath: written)
+    }
+}
