@@ -312,8 +312,9 @@ extension DiagnosticCode {
             """
         case .unknownDirective:
             """
-            A word starting with `.` is not one of rdsh's directives. The note suggests the \
-            nearest one. Fix: correct the spelling; `.help` lists the directives.
+            A word starting with `.` at the start of a line is not one of rdsh's directives \
+            (directive names are lower case). Nothing runs. The note suggests the nearest one. \
+            Fix: correct the spelling; `.help` lists the directives.
             """
         case .syntax:
             """

@@ -106,6 +106,7 @@ public enum DirectiveCatalogue {
     /// Nearest directive names for a misspelling (with or without the dot).
     public static func suggestions(for name: String) -> [String] {
         let dotted = name.hasPrefix(".") ? name : "." + name
+        if name != dotted, byName[dotted] != nil { return [dotted] }
         return NameSuggester.suggestions(for: dotted, among: names)
     }
 }

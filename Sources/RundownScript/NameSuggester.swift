@@ -2,9 +2,11 @@
 ///
 /// Used for routines, directives, handles, threads, pool types, IRQL names and help topics.
 public enum NameSuggester {
-    /// Candidates close to `name`, best first: a case-insensitive exact match, then names within a
-    /// small edit distance (insertions, deletions, substitutions, adjacent transpositions), then
-    /// names that start with or contain what was typed. At most `limit` names.
+    /// Candidates close to `name`: the names with the best score, where the score is the
+    /// case-insensitive edit distance (insertions, deletions, substitutions, adjacent
+    /// transpositions) when it is small, and otherwise a name that starts with or contains what
+    /// was typed ranks after every close spelling. Ties are ordered shortest first; at most
+    /// `limit` names.
     public static func suggestions(for name: String, among candidates: [String], limit: Int = 3) -> [String] {
         let typed = Array(name.lowercased().unicodeScalars)
         guard !typed.isEmpty else { return [] }
@@ -22,7 +24,9 @@ public enum NameSuggester {
             }
         }
         scored.sort { ($0.score, $0.name.count, $0.name) < ($1.score, $1.name.count, $1.name) }
-        return Array(scored.prefix(limit).map(\.name))
+        // Only the best-scoring names: one clear suggestion beats a list of weaker ones.
+        guard let best = scored.first?.score else { return [] }
+        return Array(scored.prefix { $0.score == best }.prefix(limit).map(\.name))
     }
 
     /// The single best suggestion, if any.

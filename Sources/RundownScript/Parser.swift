@@ -221,6 +221,9 @@ private struct Context {
     func checkArguments(_ given: [Token], of routine: Routine, routineToken: Token) throws(Diagnostic) -> [Argument] {
         let usage = "usage: \(routine.usage)"
         let parameters = routine.parameters
+        if let stray = given.first(where: { $0.kind == .colon || $0.kind == .equals }) {
+            throw error(.syntax, "unexpected \(describe(stray)) in the arguments", at: stray, notes: [usage])
+        }
         if given.count > parameters.count {
             let extra = given[parameters.count]
             let last = given[given.count - 1]
@@ -345,6 +348,9 @@ private struct Context {
         }
         let usage = "usage: \(spec.usage)"
         let given = Array(tokens.dropFirst())
+        if let stray = given.first(where: { $0.kind == .colon || $0.kind == .equals }) {
+            throw error(.syntax, "unexpected \(describe(stray))", at: stray, notes: [usage])
+        }
         if given.count > spec.parameters.count {
             let extra = given[spec.parameters.count]
             let last = given[given.count - 1]
