@@ -1,0 +1,75 @@
+import Rundown
+import RundownScript
+
+/// A name in a session: a plain reference, a cache-aware reference, a failed allocation (NULL),
+/// or a number or boolean bound with `=`.
+final class Handle {
+    enum Value {
+        case plain(RundownRef)
+        case cacheAware(CacheAwareRundownRef)
+        /// `C = ExAllocateCacheAwareRundownProtection ...` returned NULL.
+        case null
+        case number(Int)
+        case boolean(Bool)
+    }
+
+    let name: String
+    var value: Value
+    /// Where the name was created or last bound.
+    var location: SourceLocation
+    /// Who holds references on the object, and since which line.
+    var ledger = Ledger()
+    /// For objects from ExAllocateCacheAwareRundownProtection: the pool bookkeeping.
+    var allocation: Allocation?
+    /// The thread inside a wait on this object, while it is blocked there.
+    var waiter: Worker?
+
+    init(name: String, value: Value, location: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.location = location
+    }
+
+    /// "a plain EX_RUNDOWN_REF", for WRONG_KIND messages.
+    var kindPhrase: String {
+        switch value {
+        case .plain: "a plain reference (EX_RUNDOWN_REF)"
+        case .cacheAware: "a cache-aware reference (EX_RUNDOWN_REF_CACHE_AWARE)"
+        case .null: "NULL"
+        case .number: "a number"
+        case .boolean: "a boolean"
+        }
+    }
+
+    /// The object's snapshot, for references.
+    var snapshot: RundownSnapshot? {
+        switch value {
+        case .plain(let ref): ref.snapshot()
+        case .cacheAware(let ref): ref.snapshot()
+        default: nil
+        }
+    }
+}
+
+/// One successful ExAllocateCacheAwareRundownProtection, for POOL_LEAK reports.
+final class Allocation {
+    let name: String
+    let tag: UInt32
+    let tagText: String
+    let poolType: PoolType
+    let location: SourceLocation
+    let object: CacheAwareRundownRef
+    var freed = false
+
+    init(
+        name: String, tag: UInt32, tagText: String, poolType: PoolType, location: SourceLocation,
+        object: CacheAwareRundownRef
+    ) {
+        self.name = name
+        self.tag = tag
+        self.tagText = tagText
+        self.poolType = poolType
+        self.location = location
+        self.object = object
+    }
+}

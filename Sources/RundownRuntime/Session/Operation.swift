@@ -1,0 +1,86 @@
+/// The 19 routines as the runtime dispatches them; looked up once per command by name.
+enum Operation: Sendable {
+    case initialize, reinitialize, acquire, acquireEx, release, releaseEx, wait, completed
+    case sizeOf, allocate, initializeCacheAware, free
+    case acquireCacheAware, acquireCacheAwareEx, releaseCacheAware, releaseCacheAwareEx
+    case waitCacheAware, completedCacheAware, reinitializeCacheAware
+
+    static let byName: [String: Operation] = [
+        "ExInitializeRundownProtection": .initialize,
+        "ExReInitializeRundownProtection": .reinitialize,
+        "ExAcquireRundownProtection": .acquire,
+        "ExAcquireRundownProtectionEx": .acquireEx,
+        "ExReleaseRundownProtection": .release,
+        "ExReleaseRundownProtectionEx": .releaseEx,
+        "ExWaitForRundownProtectionRelease": .wait,
+        "ExRundownCompleted": .completed,
+        "ExSizeOfRundownProtectionCacheAware": .sizeOf,
+        "ExAllocateCacheAwareRundownProtection": .allocate,
+        "ExInitializeRundownProtectionCacheAware": .initializeCacheAware,
+        "ExFreeCacheAwareRundownProtection": .free,
+        "ExAcquireRundownProtectionCacheAware": .acquireCacheAware,
+        "ExAcquireRundownProtectionCacheAwareEx": .acquireCacheAwareEx,
+        "ExReleaseRundownProtectionCacheAware": .releaseCacheAware,
+        "ExReleaseRundownProtectionCacheAwareEx": .releaseCacheAwareEx,
+        "ExWaitForRundownProtectionReleaseCacheAware": .waitCacheAware,
+        "ExRundownCompletedCacheAware": .completedCacheAware,
+        "ExReInitializeRundownProtectionCacheAware": .reinitializeCacheAware,
+    ]
+
+    /// True for routines that take an `EX_RUNDOWN_REF_CACHE_AWARE`.
+    var isCacheAware: Bool {
+        switch self {
+        case .initialize, .reinitialize, .acquire, .acquireEx, .release, .releaseEx, .wait, .completed,
+            .sizeOf:
+            false
+        default: true
+        }
+    }
+
+    var isAcquire: Bool {
+        switch self {
+        case .acquire, .acquireEx, .acquireCacheAware, .acquireCacheAwareEx: true
+        default: false
+        }
+    }
+
+    var isRelease: Bool {
+        switch self {
+        case .release, .releaseEx, .releaseCacheAware, .releaseCacheAwareEx: true
+        default: false
+        }
+    }
+
+    var isWait: Bool { self == .wait || self == .waitCacheAware }
+
+    /// Routines whose second argument is a Count.
+    var takesCount: Bool {
+        switch self {
+        case .acquireEx, .releaseEx, .acquireCacheAwareEx, .releaseCacheAwareEx: true
+        default: false
+        }
+    }
+
+    /// The routine of the other kind that does the same thing (for WRONG_KIND hints).
+    var counterpart: String? {
+        switch self {
+        case .initialize: "ExInitializeRundownProtectionCacheAware"
+        case .reinitialize: "ExReInitializeRundownProtectionCacheAware"
+        case .acquire: "ExAcquireRundownProtectionCacheAware"
+        case .acquireEx: "ExAcquireRundownProtectionCacheAwareEx"
+        case .release: "ExReleaseRundownProtectionCacheAware"
+        case .releaseEx: "ExReleaseRundownProtectionCacheAwareEx"
+        case .wait: "ExWaitForRundownProtectionReleaseCacheAware"
+        case .completed: "ExRundownCompletedCacheAware"
+        case .initializeCacheAware: "ExInitializeRundownProtection"
+        case .reinitializeCacheAware: "ExReInitializeRundownProtection"
+        case .acquireCacheAware: "ExAcquireRundownProtection"
+        case .acquireCacheAwareEx: "ExAcquireRundownProtectionEx"
+        case .releaseCacheAware: "ExReleaseRundownProtection"
+        case .releaseCacheAwareEx: "ExReleaseRundownProtectionEx"
+        case .waitCacheAware: "ExWaitForRundownProtectionRelease"
+        case .completedCacheAware: "ExRundownCompleted"
+        case .sizeOf, .allocate, .free: nil
+        }
+    }
+}

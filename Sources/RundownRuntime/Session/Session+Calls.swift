@@ -1,0 +1,562 @@
+import Rundown
+import RundownScript
+
+// MARK: - Routine calls: resolve, check, hand to the thread, settle, report
+
+extension Session {
+    func runCall(_ call: Call, sourceText: String) {
+        guard let operation = Operation.byName[call.routine.name] else {
+            report(
+                Diagnostic(.unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
+                sourceText: sourceText)
+            return
+        }
+        let worker = worker(named: call.threadName)
+        if worker.status != .idle {
+            reportThreadBlocked(worker, call: call, sourceText: sourceText)
+            return
+        }
+
+        // Arguments.
+        var handle: Handle?
+        var handleName = ""
+        var handleSpan = (location: call.location, length: max(1, call.routine.name.count))
+        var count = 1
+        var created: Handle.Value?
+        var sizeArgument = 0
+        var poolType = PoolType.NonPagedPool
+        var tag: UInt32 = 0
+        var tagText = ""
+
+        switch operation {
+        case .sizeOf:
+            break
+        case .allocate:
+            guard call.arguments.count >= 2, let typeName = call.arguments[0].name,
+                let type = PoolType(rawValue: typeName)
+            else {
+                let span = call.arguments.isEmpty ? handleSpan : call.span(ofArgument: 0)
+                report(
+                    Diagnostic(
+                        .badArgument, "expected a pool type: NonPagedPool, NonPagedPoolNx or PagedPool",
+                        location: span.location, length: span.length), sourceText: sourceText)
+                return
+            }
+            poolType = type
+            switch call.arguments[1] {
+            case .tag(let value, let text, _):
+                tag = value
+                tagText = text
+            case .integer(let value, _) where value >= 0 && value <= Int(UInt32.max):
+                tag = UInt32(value)
+                tagText = PoolTag.text(of: tag)
+            default:
+                let span = call.span(ofArgument: 1)
+                report(
+                    Diagnostic(
+                        .badArgument, "expected a pool tag: four characters in single quotes, or a 32-bit integer",
+                        location: span.location, length: span.length), sourceText: sourceText)
+                return
+            }
+        default:
+            guard let name = call.arguments.first?.name else {
+                report(
+                    Diagnostic(.syntax, "\(call.routine.name) needs a handle name", location: call.location),
+                    sourceText: sourceText)
+                return
+            }
+            handleName = name
+            handleSpan = call.span(ofArgument: 0)
+            handle = handles[name]
+            if handle == nil {
+                if operation == .initialize {
+                    created = .plain(RundownRef(observer: observer))
+                } else if operation == .initializeCacheAware {
+                    created = .null  // made by the call itself, on the thread
+                } else {
+                    reportUnknownHandle(name, at: handleSpan, sourceText: sourceText)
+                    return
+                }
+            }
+            if operation.takesCount || operation == .initializeCacheAware {
+                guard call.arguments.count >= 2 else {
+                    report(Diagnostic(.syntax, "\(call.routine.name) needs a second argument", location: call.location),
+                        sourceText: sourceText)
+                    return
+                }
+                let span = call.span(ofArgument: 1)
+                guard let value = resolveNumber(call.arguments[1], span: span, sourceText: sourceText) else { return }
+                if operation == .initializeCacheAware {
+                    sizeArgument = value
+                } else {
+                    guard checkCount(value, span: span, sourceText: sourceText) else { return }
+                    count = value
+                }
+            }
+        }
+
+        // Kind, IRQL and contract.
+        let context = CallContext(
+            operation: operation, routine: call.routine, handle: handle, handleName: handleName,
+            location: handleSpan.location, length: handleSpan.length, count: count, worker: worker,
+            size: sizeArgument)
+        if let handle, let problem = kindProblem(context, handle: handle) {
+            report(problem, sourceText: sourceText)
+            return
+        }
+        if let problem = irqlProblem(context) {
+            report(problem, sourceText: sourceText)
+            return
+        }
+        let verdict = checkContract(context)
+        if let error = verdict.error {
+            report(error, sourceText: sourceText)
+            return
+        }
+        for warning in verdict.warnings { report(warning, sourceText: sourceText) }
+
+        // Hand it over.
+        let pending = PendingCall(
+            operation: operation, display: call.text, thread: worker.name, location: call.location,
+            topLine: topLine, handle: handle, handleLocation: handleSpan.location, handleLength: handleSpan.length,
+            count: count, binding: call.binding)
+        guard worker.start() else {
+            report(
+                Diagnostic(
+                    .watchdog, "could not start thread \(worker.name)", location: call.location,
+                    notes: ["the system refused to create another thread"]), sourceText: sourceText)
+            return
+        }
+        worker.current = pending
+        dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
+        settle(
+            pending, on: worker, sourceText: sourceText, created: created, handleName: handleName,
+            request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
+    }
+
+    /// Builds the job for `pending` and posts it to `worker`.
+    private func dispatch(
+        _ pending: PendingCall, on worker: Worker, created: Handle.Value?, size: Int, poolType: PoolType, tag: UInt32
+    ) {
+        let count = UInt32(truncatingIfNeeded: pending.count)
+        let cpu = worker.cpu
+        var plain: RundownRef?
+        var cacheAware: CacheAwareRundownRef?
+        if let value = pending.handle?.value ?? created {
+            switch value {
+            case .plain(let ref): plain = ref
+            case .cacheAware(let ref): cacheAware = ref
+            default: break
+            }
+        }
+        switch pending.operation {
+        case .initialize:
+            let ref = plain!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.initialize()
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .reinitialize:
+            let ref = plain!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.reinitialize()
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .acquire, .acquireEx:
+            let ref = plain!
+            worker.post {
+                do throws(RundownViolation) {
+                    pending.result = .boolean(try ref.acquire(count: count))
+                } catch { pending.result = .violation(error) }
+            }
+        case .release, .releaseEx:
+            let ref = plain!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.release(count: count)
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .wait:
+            let ref = plain!
+            observer.register(waiter: worker, on: ref)
+            pending.handle?.waiter = worker
+            worker.post {
+                do throws(RundownViolation) {
+                    pending.result = .wait(try ref.waitForRelease())
+                } catch { pending.result = .violation(error) }
+            }
+        case .completed:
+            let ref = plain!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.rundownCompleted()
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .sizeOf:
+            let processors = options.processors
+            worker.post { pending.result = .size(CacheAwareRundownRef.size(processorCount: processors)) }
+        case .allocate:
+            let processors = options.processors
+            let pool = self.pool
+            let observer = self.observer
+            worker.post {
+                pending.result = .created(
+                    CacheAwareRundownRef.allocate(
+                        poolType: poolType, tag: tag, processorCount: processors, pool: pool, observer: observer))
+            }
+        case .initializeCacheAware:
+            if let ref = cacheAware {
+                worker.post {
+                    do throws(RundownViolation) {
+                        try ref.reinitializeStorage(storageSize: size)
+                        pending.result = .void
+                    } catch { pending.result = .violation(error) }
+                }
+            } else {
+                let processors = options.processors
+                let observer = self.observer
+                worker.post {
+                    do throws(RundownViolation) {
+                        pending.result = .created(
+                            try CacheAwareRundownRef.initialize(
+                                storageSize: size, processorCount: processors, observer: observer))
+                    } catch { pending.result = .violation(error) }
+                }
+            }
+        case .free:
+            let ref = cacheAware!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.free()
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .acquireCacheAware, .acquireCacheAwareEx:
+            let ref = cacheAware!
+            worker.post {
+                do throws(RundownViolation) {
+                    pending.result = .boolean(try ref.acquire(processor: cpu, count: count))
+                } catch { pending.result = .violation(error) }
+            }
+        case .releaseCacheAware, .releaseCacheAwareEx:
+            let ref = cacheAware!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.release(processor: cpu, count: count)
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .waitCacheAware:
+            let ref = cacheAware!
+            observer.register(waiter: worker, on: ref)
+            pending.handle?.waiter = worker
+            worker.post {
+                do throws(RundownViolation) {
+                    pending.result = .wait(try ref.waitForRelease())
+                } catch { pending.result = .violation(error) }
+            }
+        case .completedCacheAware:
+            let ref = cacheAware!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.rundownCompleted()
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        case .reinitializeCacheAware:
+            let ref = cacheAware!
+            worker.post {
+                do throws(RundownViolation) {
+                    try ref.reinitialize()
+                    pending.result = .void
+                } catch { pending.result = .violation(error) }
+            }
+        }
+    }
+
+    /// Waits until every thread has settled, then reports what happened.
+    private func settle(
+        _ pending: PendingCall, on worker: Worker, sourceText: String, created: Handle.Value?, handleName: String,
+        request: AllocationRequest
+    ) {
+        let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
+        if !settled { reportWatchdog(sourceText: sourceText) }
+        switch worker.status {
+        case .idle:
+            worker.current = nil
+            complete(
+                pending, worker: worker, sourceText: sourceText, created: created, handleName: handleName,
+                request: request)
+        case .blocked:
+            reportBlocked(pending, worker: worker)
+        case .running, .hung:
+            break
+        }
+        if pending.operation.isRelease || !settled { reportWoken() }
+    }
+
+    /// The thread returned from the call: print its result, update the ledger and bindings.
+    private func complete(
+        _ pending: PendingCall, worker: Worker, sourceText: String, created: Handle.Value?, handleName: String,
+        request: AllocationRequest
+    ) {
+        let handle = pending.handle
+        switch pending.result {
+        case .none:
+            break
+        case .violation(let violation):
+            if pending.operation.isWait, let object = handle?.object { observer.unregister(object: object) }
+            handle?.waiter = nil
+            report(libraryViolation(violation, pending), sourceText: sourceText)
+        case .boolean(let granted):
+            if granted { handle?.ledger.acquired(thread: worker.name, count: pending.count, at: pending.location) }
+            output(granted ? "TRUE" : "FALSE")
+            if let binding = pending.binding { bind(binding, .boolean(granted), at: pending.location) }
+        case .size(let size):
+            output(String(size))
+            if let binding = pending.binding { bind(binding, .number(size), at: pending.location) }
+        case .wait:
+            if let object = handle?.object { observer.unregister(object: object) }
+            handle?.waiter = nil
+        case .void:
+            switch pending.operation {
+            case .release, .releaseEx, .releaseCacheAware, .releaseCacheAwareEx:
+                handle?.ledger.released(thread: worker.name, count: pending.count)
+            case .initialize:
+                if let handle {
+                    handle.ledger.clear()
+                } else if let created {
+                    bind(handleName, created, at: pending.handleLocation)
+                }
+            case .reinitialize, .reinitializeCacheAware, .initializeCacheAware:
+                handle?.ledger.clear()
+            case .free:
+                handle?.ledger.clear()
+                for allocation in allocations where handle.map({ allocationMatches(allocation, $0) }) == true {
+                    allocation.freed = true
+                }
+            default:
+                break
+            }
+        case .created(let object):
+            if pending.operation == .allocate {
+                let name = pending.binding ?? "(unnamed)"
+                if let object {
+                    let allocation = Allocation(
+                        name: name, tag: request.tag, tagText: request.tagText, poolType: request.poolType,
+                        location: pending.location, object: object)
+                    allocations.append(allocation)
+                    if pending.binding != nil {
+                        bind(name, .cacheAware(object), at: pending.location)
+                        handles[name]?.allocation = allocation
+                    }
+                } else {
+                    output("NULL")
+                    if pending.binding != nil { bind(name, .null, at: pending.location) }
+                }
+            } else if let object {
+                bind(handleName, .cacheAware(object), at: pending.handleLocation)
+            }
+        }
+    }
+
+    private func allocationMatches(_ allocation: Allocation, _ handle: Handle) -> Bool {
+        if case .cacheAware(let ref) = handle.value { return ref === allocation.object }
+        return false
+    }
+
+    /// Binds (or rebinds) a name.
+    func bind(_ name: String, _ value: Handle.Value, at location: SourceLocation) {
+        if let existing = handles[name] {
+            existing.value = value
+            existing.location = location
+            existing.ledger.clear()
+            existing.allocation = nil
+            existing.waiter = nil
+        } else {
+            handles[name] = Handle(name: name, value: value, location: location)
+            handleOrder.append(name)
+        }
+    }
+
+    // MARK: - Blocking and waking
+
+    private func reportBlocked(_ pending: PendingCall, worker: Worker) {
+        output("[\(worker.name)] blocked in \(pending.display)")
+        if let handle = pending.handle { output("    " + outstandingSentence(handle)) }
+    }
+
+    /// `1 reference outstanding on R: 1 by A (line 3)`.
+    func outstandingSentence(_ handle: Handle) -> String {
+        let outstanding = handle.snapshot?.holders ?? handle.ledger.total
+        var text = "\(outstanding) \(outstanding == 1 ? "reference" : "references") outstanding on \(handle.name)"
+        if handle.ledger.total > 0 { text += ": " + handle.ledger.describe(topFile: topFile) }
+        return text
+    }
+
+    /// Reports `[T] returned from ...` for every waiter a release woke.
+    func reportWoken() {
+        for woken in observer.takeWoken() {
+            guard let pending = woken.current else { continue }
+            if woken.status == .idle {
+                woken.current = nil
+                pending.handle?.waiter = nil
+                output("[\(woken.name)] returned from \(pending.display)")
+                if case .violation(let violation) = pending.result {
+                    report(libraryViolation(violation, pending), sourceText: nil)
+                }
+            }
+        }
+    }
+
+    private func reportWatchdog(sourceText: String) {
+        for worker in workerOrder where worker.status == .running {
+            worker.markHung()
+            let what = worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command"
+            report(
+                Diagnostic(
+                    .watchdog,
+                    "thread \(worker.name) did not settle within \(formatSeconds(options.watchdogSeconds)): still in \(what)",
+                    notes: [
+                        "it neither returned nor parked in a known wait; rdsh stops waiting for it and refuses further commands for \(worker.name)",
+                        "hint: raise the limit with --watchdog SECONDS or RDSH_WATCHDOG_SECONDS",
+                    ]), sourceText: sourceText)
+        }
+    }
+
+    func formatSeconds(_ seconds: Double) -> String {
+        if seconds == seconds.rounded() { return "\(Int(seconds)) s" }
+        return "\(seconds) s"
+    }
+
+    // MARK: - Argument helpers
+
+    /// An integer argument, or a name bound to a number.
+    private func resolveNumber(
+        _ argument: Argument, span: (location: SourceLocation, length: Int), sourceText: String
+    ) -> Int? {
+        switch argument {
+        case .integer(let value, _):
+            return value
+        case .name(let name, _):
+            guard let handle = handles[name] else {
+                reportUnknownHandle(name, at: span, sourceText: sourceText)
+                return nil
+            }
+            if case .number(let value) = handle.value { return value }
+            report(
+                Diagnostic(
+                    .badArgument, "\(name) is \(handle.kindPhrase), not a number", location: span.location,
+                    length: span.length, notes: ["hint: bind a number with n = ExSizeOfRundownProtectionCacheAware"]),
+                sourceText: sourceText)
+            return nil
+        case .tag(_, let text, _):
+            report(
+                Diagnostic(.badArgument, "expected a number, found the pool tag '\(text)'", location: span.location,
+                    length: span.length), sourceText: sourceText)
+            return nil
+        }
+    }
+
+    /// ULONG Count: 1 ... 0x7FFFFFFF (0 is allowed where it is harmless; checked by state).
+    private func checkCount(_ value: Int, span: (location: SourceLocation, length: Int), sourceText: String) -> Bool {
+        if value >= 0 && value <= 0x7FFF_FFFF { return true }
+        let message =
+            value < 0 || value > Int(UInt32.max)
+            ? "Count \(value) does not fit in a ULONG"
+            : "Count \(value) is out of range (1...0x7FFFFFFF)"
+        report(
+            Diagnostic(
+                .countOutOfRange, message, location: span.location, length: span.length,
+                notes: [
+                    "real Windows computes 2*Count in 32 bits: a Count of 0x80000000 or more wraps and adds or removes the wrong number of references (AcquireEx(0x80000000) adds nothing and returns TRUE)",
+                    "hint: counts go from 1 to 0x7FFFFFFF",
+                ]), sourceText: sourceText)
+        return false
+    }
+
+    func reportUnknownHandle(_ name: String, at span: (location: SourceLocation, length: Int), sourceText: String?) {
+        var notes: [String] = []
+        if let suggestion = NameSuggester.didYouMean(NameSuggester.suggestions(for: name, among: handleOrder)) {
+            notes.append(suggestion)
+        }
+        if handleOrder.isEmpty {
+            notes.append("no handles yet: ExInitializeRundownProtection \(name) or EX_RUNDOWN_REF \(name) creates one")
+        } else {
+            notes.append("known handles: " + handleOrder.joined(separator: ", "))
+        }
+        report(
+            Diagnostic(.unknownHandle, "unknown handle '\(name)'", location: span.location, length: span.length,
+                notes: notes), sourceText: sourceText)
+    }
+
+    private func reportThreadBlocked(_ worker: Worker, call: Call, sourceText: String) {
+        let location = call.threadColumn.map { call.location.at(column: $0) } ?? call.location
+        let length = call.thread?.count ?? call.routine.name.count
+        if worker.status == .hung {
+            report(
+                Diagnostic(
+                    .threadBlocked, "thread \(worker.name) never settled and takes no more commands",
+                    location: location, length: length,
+                    notes: ["the watchdog gave up on it while it ran \(worker.current?.display ?? "a command")"]),
+                sourceText: sourceText)
+            return
+        }
+        var notes: [String] = []
+        if let pending = worker.current {
+            if let handle = pending.handle { notes.append(outstandingSentence(handle)) }
+            notes.append("a blocked thread runs nothing else until a release on another thread wakes it")
+            notes.append("hint: release the outstanding references from another thread, or use another thread name")
+            report(
+                Diagnostic(
+                    .threadBlocked,
+                    "thread \(worker.name) is blocked in \(pending.display) (line \(pending.location.line))",
+                    location: location, length: length, notes: notes), sourceText: sourceText)
+        } else {
+            report(
+                Diagnostic(.threadBlocked, "thread \(worker.name) is busy", location: location, length: length),
+                sourceText: sourceText)
+        }
+    }
+
+    // MARK: - Declarations
+
+    func declare(name: String, runDown: Bool, location: SourceLocation, sourceText: String) {
+        if let existing = handles[name] {
+            report(
+                Diagnostic(
+                    .badArgument,
+                    "\(name) is already declared (line \(existing.location.line))",
+                    location: location, length: name.count,
+                    notes: ["hint: use another name, or ExInitializeRundownProtection \(name) to reset it"]),
+                sourceText: sourceText)
+            return
+        }
+        let ref = runDown ? RundownRef(runDown: true, observer: observer) : RundownRef(observer: observer)
+        bind(name, .plain(ref), at: location)
+    }
+}
+
+/// What an ExAllocateCacheAwareRundownProtection asked for, kept for POOL_LEAK reports.
+struct AllocationRequest {
+    var poolType: PoolType
+    var tag: UInt32
+    var tagText: String
+}
+
+extension Handle {
+    /// The library object behind the handle, for observer registration.
+    var object: AnyObject? {
+        switch value {
+        case .plain(let ref): ref
+        case .cacheAware(let ref): ref
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Glibc
+import Rundown
+import RundownScript
+
+// MARK: - Directives
+
+extension Session {
+    func runDirective(_ directive: Directive, sourceText: String) {
+        let arguments = directive.arguments
+        func argumentSpan(_ index: Int) -> (location: SourceLocation, length: Int) {
+            guard index < arguments.count else { return (directive.location, directive.name.count) }
+            return (directive.location.at(column: arguments[index].column), arguments[index].length)
+        }
+        func bad(_ message: String, _ index: Int, notes: [String] = []) {
+            let span = argumentSpan(index)
+            report(
+                Diagnostic(.badArgument, message, location: span.location, length: span.length, notes: notes),
+                sourceText: sourceText)
+        }
+
+        switch directive.name {
+        case ".help":
+            if let topic = arguments.first?.text {
+                if let lines = HelpText.lines(for: topic) {
+                    for line in lines { output(line) }
+                } else {
+                    var notes: [String] = []
+                    if let hint = NameSuggester.didYouMean(HelpTopic.suggestions(for: topic)) { notes.append(hint) }
+                    notes.append(".help alone lists every routine and directive")
+                    bad("no help for '\(topic)': not a routine, directive or diagnostic code", 0, notes: notes)
+                }
+            } else {
+                for line in HelpText.overview() { output(line) }
+            }
+        case ".show":
+            guard let name = arguments.first?.text else { return bad(".show needs a handle name", 0) }
+            if let handle = handles[name] {
+                output(showLine(handle))
+            } else {
+                reportUnknownHandle(name, at: argumentSpan(0), sourceText: sourceText)
+            }
+        case ".handles":
+            if handleOrder.isEmpty {
+                output("(no handles)")
+            } else {
+                for name in handleOrder { if let handle = handles[name] { output(showLine(handle)) } }
+            }
+        case ".threads":
+            for worker in workerOrder { output(threadLine(worker)) }
+        case ".read":
+            guard let path = arguments.first?.text else { return bad(".read needs a file name", 0) }
+            read(path: path, directive: directive, span: argumentSpan(0), sourceText: sourceText)
+        case ".echo":
+            guard let on = arguments.first?.isOn else { return bad("expected on or off", 0) }
+            options.echo = on
+        case ".bail":
+            guard let on = arguments.first?.isOn else { return bad("expected on or off", 0) }
+            options.bail = on
+        case ".exit":
+            shouldExit = true
+        case ".cpu":
+            guard arguments.count == 2, let processor = arguments[1].integer,
+                processor >= 0, processor <= DirectiveCatalogue.maximumProcessor
+            else { return bad("expected a processor number 0...\(DirectiveCatalogue.maximumProcessor)", 1) }
+            worker(named: arguments[0].text).cpu = processor
+        case ".processors":
+            guard let count = arguments.first?.integer, count >= 1, count <= DirectiveCatalogue.maximumProcessorCount
+            else { return bad("expected a processor count 1...\(DirectiveCatalogue.maximumProcessorCount)", 0) }
+            options.processors = count
+        case ".irql":
+            guard arguments.count == 2, let level = arguments[1].irql else {
+                return bad("expected PASSIVE_LEVEL, APC_LEVEL or DISPATCH_LEVEL", 1)
+            }
+            worker(named: arguments[0].text).irql = level.rawValue
+        case ".reset":
+            restart()
+            options = initialOptions
+        case ".fault":
+            let count = arguments.count > 1 ? (arguments[1].integer ?? -1) : 1
+            guard count >= 0 else { return bad("expected a count", 1) }
+            pool.failNextAllocations(count)
+        default:
+            if let handler = externalDirectiveHandler,
+                handler(directive.name, arguments.map(\.text), directive.location)
+            {
+                return
+            }
+            let interactive = DirectiveCatalogue.named(directive.name)?.interactiveOnly == true
+            report(
+                Diagnostic(
+                    .unknownDirective,
+                    interactive
+                        ? "\(directive.name) is only available in the interactive shell"
+                        : "unknown directive '\(directive.name)'",
+                    location: directive.location, length: directive.name.count,
+                    notes: interactive ? ["start rdsh on a terminal to use it"] : [".help lists the directives"]),
+                sourceText: sourceText)
+        }
+    }
+
+    // MARK: - .show, .threads
+
+    /// `R: state=live holders=2`, plus `slots=[...] processors=N` for cache-aware objects.
+    func showLine(_ handle: Handle) -> String {
+        switch handle.value {
+        case .null:
+            return "\(handle.name): NULL"
+        case .number(let value):
+            return "\(handle.name): \(value)"
+        case .boolean(let value):
+            return "\(handle.name): \(value ? "TRUE" : "FALSE")"
+        case .plain(let ref):
+            let snapshot = ref.snapshot()
+            var text = "\(handle.name): state=\(snapshot.state.rawValue) holders=\(snapshot.holders)"
+            if let waiter = handle.waiter, snapshot.state == .waiting { text += " waiter=\(waiter.name)" }
+            return text
+        case .cacheAware(let ref):
+            let snapshot = ref.snapshot()
+            var text = "\(handle.name): state=\(snapshot.state.rawValue) holders=\(snapshot.holders)"
+            if let slots = snapshot.slots, snapshot.state != .freed {
+                text += " slots=[" + slots.map(String.init).joined(separator: ",") + "]"
+            }
+            text += " processors=\(ref.slotCount)"
+            if let waiter = handle.waiter, snapshot.state == .waiting { text += " waiter=\(waiter.name)" }
+            return text
+        }
+    }
+
+    /// `W: cpu=0 irql=PASSIVE_LEVEL blocked in ExWaitForRundownProtectionRelease R (line 7)`.
+    func threadLine(_ worker: Worker) -> String {
+        let level = Irql(rawValue: worker.irql) ?? .PASSIVE_LEVEL
+        var text = "\(worker.name): cpu=\(worker.cpu) irql=\(level.name) "
+        switch worker.status {
+        case .idle: text += "idle"
+        case .running: text += "running"
+        case .blocked:
+            text += "blocked in " + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a wait")
+        case .hung:
+            text += "hung in " + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command")
+        }
+        return text
+    }
+
+    // MARK: - .read
+
+    private func read(
+        path: String, directive: Directive, span: (location: SourceLocation, length: Int), sourceText: String
+    ) {
+        func failed(_ message: String, _ notes: [String] = []) {
+            report(
+                Diagnostic(.readFailed, message, location: span.location, length: span.length, notes: notes),
+                sourceText: sourceText)
+        }
+        let resolved = resolve(path, from: directive.location.file)
+        if readStack.count >= options.maxReadDepth + 1 {
+            return failed(
+                "cannot read '\(path)': .read nests deeper than \(options.maxReadDepth) files",
+                ["hint: a file that reads itself through other files loops; check the .read chain"])
+        }
+        let canonical = ScriptFile.canonicalPath(resolved) ?? resolved
+        if readStack.contains(canonical) {
+            return failed(
+                "cannot read '\(path)': it is already being read (a .read cycle)",
+                ["the chain: " + (readStack + [canonical]).map(ScriptFile.lastComponent).joined(separator: " -> ")])
+        }
+        switch ScriptFile.read(resolved) {
+        case .failure(let failure):
+            failed("cannot read '\(path)': \(failure.reason)")
+        case .success(let bytes):
+            readStack.append(canonical)
+            runLines(bytes: bytes, file: resolved, topLevel: false)
+            readStack.removeLast()
+        }
+    }
+
+    /// `path` relative to the directory of `file` (or to the base directory for stdin/REPL input).
+    func resolve(_ path: String, from file: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if file.hasPrefix("<") || file == "-" {
+            guard let base = options.baseDirectory, !base.isEmpty else { return path }
+            return base.hasSuffix("/") ? base + path : base + "/" + path
+        }
+        guard let slash = file.lastIndex(of: "/") else { return path }
+        return String(file[...slash]) + path
+    }
+}

@@ -1,0 +1,255 @@
+import CRundownSupport
+import Glibc
+import Rundown
+import RundownScript
+
+/// One interpreter: handles, named worker threads, the ledger, the pool, and the transcript.
+///
+/// Every input source (a script file, stdin, the REPL, `.read`) goes through one entry point,
+/// ``execute(line:location:)``: parse, check the contract, hand the call to its thread, wait
+/// until every thread has settled, emit what happened. The session is driven from one thread
+/// (the coordinator); the worker threads only run routine calls. A session owns everything it
+/// uses, so tests can run many sessions in one process.
+public final class Session {
+    /// The options in force (`.echo`, `.bail` and `.processors` change them).
+    public internal(set) var options: SessionOptions
+    /// The options the session started with (`.reset` returns to them).
+    let initialOptions: SessionOptions
+    let sink: TranscriptSink
+    let gate = SettleGate()
+    let observer = SessionObserver()
+    var pool = RundownPool()
+
+    var handles: [String: Handle] = [:]
+    var handleOrder: [String] = []
+    var workers: [String: Worker] = [:]
+    var workerOrder: [Worker] = []
+    var allocations: [Allocation] = []
+
+    /// The file and line of the top-level command being executed (entries are tagged with it).
+    var topFile = "<input>"
+    var topLine: Int?
+    /// Canonical paths of the `.read` files being executed, innermost last.
+    var readStack: [String] = []
+    /// `.show` lines captured by ``finish()`` before blocked waits were released.
+    var finalDescriptions: [String: String]?
+    var finished = false
+    var bailed = false
+
+    /// Errors reported so far (warnings do not count).
+    public internal(set) var errorCount = 0
+    /// Warnings reported so far.
+    public internal(set) var warningCount = 0
+    /// `.exit` was executed: the caller should stop feeding lines.
+    public internal(set) var shouldExit = false
+    /// The script should stop: `.exit`, or an error while bail is on.
+    public var shouldStop: Bool { shouldExit || bailed }
+
+    /// Directives the session does not implement itself (the REPL's `.record`): return `true`
+    /// when handled. Called before the session reports UNKNOWN_DIRECTIVE.
+    public var externalDirectiveHandler: ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?
+
+    public init(options: SessionOptions = SessionOptions(), sink: TranscriptSink) {
+        self.options = options
+        self.initialOptions = options
+        self.sink = sink
+        _ = worker(named: "main")
+    }
+
+    deinit {
+        shutdownThreads()
+    }
+
+    // MARK: - Public API
+
+    /// Executes one input line: a command, a declaration, a directive, a comment or a blank line.
+    public func execute(line: String, location: SourceLocation) {
+        if finished { restart() }
+        topFile = location.file
+        topLine = location.line
+        if options.echo { echo(line) }
+        run(line: line, location: location)
+        sink.commandFinished()
+    }
+
+    /// Runs a whole script given as text, then ``finish()``.
+    public func runScript(text: String, file: String) {
+        runScript(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Runs a whole script given as bytes (CRLF accepted, invalid UTF-8 reported per line),
+    /// then ``finish()``.
+    public func runScript(bytes: [UInt8], file: String) {
+        if finished { restart() }
+        topFile = file
+        readStack = ScriptFile.canonicalPath(file).map { [$0] } ?? []
+        runLines(bytes: bytes, file: file, topLevel: true)
+        readStack = []
+        finish()
+    }
+
+    /// The end of a script: reports every thread still blocked (DEADLOCK) and every allocation
+    /// never freed (POOL_LEAK), then releases the blocked waits internally and joins the threads.
+    /// Handles stay describable afterwards; the next ``execute(line:location:)`` starts afresh.
+    public func finish() {
+        guard !finished else { return }
+        topLine = nil
+        reportDeadlocks()
+        reportLeaks()
+        var descriptions: [String: String] = [:]
+        for name in handleOrder { descriptions[name] = describe(handle: name) }
+        finalDescriptions = descriptions
+        shutdownThreads()
+        sink.commandFinished()
+        finished = true
+    }
+
+    /// Names of the handles, in creation order (for completion).
+    public var handleNames: [String] { handleOrder }
+
+    /// Names of the threads, in creation order (for completion).
+    public var threadNames: [String] { workerOrder.map(\.name) }
+
+    /// The `.show` line of a handle, or `nil` when the name is unknown.
+    public func describe(handle name: String) -> String? {
+        if finished, let cached = finalDescriptions?[name] { return cached }
+        guard let handle = handles[name] else { return nil }
+        return showLine(handle)
+    }
+
+    // MARK: - Lines
+
+    func runLines(bytes: [UInt8], file: String, topLevel: Bool) {
+        let (lines, problems) = SourceText.lines(of: bytes, file: file)
+        if lines.isEmpty {
+            // A binary file has no lines, only its diagnostic.
+            for problem in problems { report(problem, sourceText: nil) }
+        }
+        for line in lines {
+            if shouldStop { break }
+            if topLevel {
+                topLine = line.number
+                if options.echo { echo(line.text) }
+            }
+            if let problem = line.diagnostic {
+                report(problem, sourceText: line.text)
+            } else {
+                run(line: line.text, location: SourceLocation(file: file, line: line.number))
+            }
+            if topLevel { sink.commandFinished() }
+        }
+    }
+
+    func run(line: String, location: SourceLocation) {
+        if shouldStop { return }
+        switch Parser.parse(line: line, location: location) {
+        case .failure(let diagnostic):
+            report(diagnostic, sourceText: line)
+        case .success(let statement):
+            switch statement {
+            case .empty:
+                break
+            case .call(let call):
+                runCall(call, sourceText: line)
+            case .declare(let name, let runDown, let declared):
+                declare(name: name, runDown: runDown, location: declared, sourceText: line)
+            case .directive(let directive):
+                runDirective(directive, sourceText: line)
+            }
+        }
+    }
+
+    // MARK: - Transcript
+
+    @inline(__always) func output(_ text: String) {
+        sink.emit(TranscriptEntry(kind: .output, text: text, sourceLine: topLine, file: topFile))
+    }
+
+    func echo(_ line: String) {
+        // Expectation lines are not echoed: `--echo` output is a fresh test file.
+        var trimmed = Substring(line)
+        while let first = trimmed.first, first == " " || first == "\t" { trimmed = trimmed.dropFirst() }
+        if trimmed.hasPrefix("#>") || trimmed.hasPrefix("#!") { return }
+        sink.emit(TranscriptEntry(kind: .input, text: line, sourceLine: topLine, file: topFile))
+    }
+
+    /// Emits a diagnostic (headline, then notes) and counts it.
+    func report(_ diagnostic: Diagnostic, sourceText: String?) {
+        let severity = diagnostic.severity
+        if severity == .error { errorCount += 1 } else { warningCount += 1 }
+        sink.emit(
+            TranscriptEntry(
+                kind: .diagnostic(severity), text: diagnostic.headline, sourceLine: topLine, file: topFile,
+                diagnostic: diagnostic, sourceText: sourceText))
+        for note in diagnostic.notes {
+            sink.emit(
+                TranscriptEntry(kind: .diagnostic(severity), text: "note: " + note, sourceLine: topLine, file: topFile))
+        }
+        if severity == .error && options.bail { bailed = true }
+    }
+
+    // MARK: - Threads
+
+    /// The worker named `name`, created (not yet started) when missing.
+    func worker(named name: String) -> Worker {
+        if let existing = workers[name] { return existing }
+        let created = Worker(name: name, ordinal: workerOrder.count, gate: gate)
+        workers[name] = created
+        workerOrder.append(created)
+        return created
+    }
+
+    var watchdogNanoseconds: UInt64 {
+        let seconds = max(0.001, options.watchdogSeconds)
+        return UInt64(seconds * 1_000_000_000)
+    }
+
+    /// Releases every blocked wait internally, gives up on hung threads, joins the rest.
+    func shutdownThreads() {
+        for worker in workerOrder where worker.status == .blocked {
+            forceRelease(worker)
+        }
+        if gate.runningCount != 0 { _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) }
+        _ = observer.takeWoken()
+        for worker in workerOrder {
+            switch worker.status {
+            case .idle: worker.stop()
+            case .running, .blocked, .hung:
+                worker.markHung()
+                worker.abandon()
+            }
+            worker.current = nil
+        }
+    }
+
+    /// Releases what the blocked waiter of `worker` waits for, so its wait returns.
+    func forceRelease(_ worker: Worker) {
+        guard let call = worker.current, let handle = call.handle else { return }
+        switch handle.value {
+        case .plain(let ref):
+            let outstanding = ref.snapshot().holders
+            if outstanding > 0 { try? ref.release(count: UInt32(clamping: outstanding)) }
+        case .cacheAware(let ref):
+            let outstanding = ref.snapshot().holders
+            if outstanding > 0 { try? ref.release(processor: 0, count: UInt32(clamping: outstanding)) }
+        default:
+            break
+        }
+    }
+
+    /// Starts over: every handle, thread, allocation and counter forgotten (`.reset`, or an
+    /// ``execute(line:location:)`` after ``finish()``).
+    func restart() {
+        shutdownThreads()
+        handles.removeAll()
+        handleOrder.removeAll()
+        workers.removeAll()
+        workerOrder.removeAll()
+        allocations.removeAll()
+        pool = RundownPool()
+        finalDescriptions = nil
+        finished = false
+        bailed = false
+        _ = worker(named: "main")
+    }
+}

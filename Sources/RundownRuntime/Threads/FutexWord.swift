@@ -1,0 +1,50 @@
+import CRundownSupport
+import Synchronization
+
+/// A 32-bit atomic word at a fixed heap address, so that threads can sleep on it with a futex.
+///
+/// `Atomic` is `~Copyable` and its address is only stable while it lives in a class or in
+/// manually allocated memory; the futex needs a raw pointer that never moves, hence the box.
+final class FutexWord: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Atomic<UInt32>>
+
+    init(_ value: UInt32 = 0) {
+        storage = UnsafeMutablePointer<Atomic<UInt32>>.allocate(capacity: 1)
+        storage.initialize(to: Atomic<UInt32>(value))
+    }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
+    var atomic: UnsafeMutablePointer<Atomic<UInt32>> { storage }
+
+    @inline(__always) func load() -> UInt32 { storage.pointee.load(ordering: .sequentiallyConsistent) }
+
+    @inline(__always) func store(_ value: UInt32) {
+        storage.pointee.store(value, ordering: .sequentiallyConsistent)
+    }
+
+    @inline(__always) func exchange(_ value: UInt32) -> UInt32 {
+        storage.pointee.exchange(value, ordering: .sequentiallyConsistent)
+    }
+
+    @inline(__always) func compareExchange(expected: UInt32, desired: UInt32) -> Bool {
+        storage.pointee.compareExchange(
+            expected: expected, desired: desired, ordering: .sequentiallyConsistent
+        ).exchanged
+    }
+
+    /// Sleeps while the word still holds `expected` (returns at once when it does not).
+    func wait(whileEqualTo expected: UInt32) {
+        let raw = UnsafeMutableRawPointer(storage).assumingMemoryBound(to: UInt32.self)
+        _ = rd_futex_wait(raw, expected)
+    }
+
+    /// Wakes every thread sleeping on the word.
+    func wakeAll() {
+        let raw = UnsafeMutableRawPointer(storage).assumingMemoryBound(to: UInt32.self)
+        _ = rd_futex_wake(raw, Int32.max)
+    }
+}

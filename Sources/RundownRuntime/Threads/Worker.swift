@@ -1,0 +1,185 @@
+import CRundownSupport
+import Glibc
+import Synchronization
+
+/// One named, real OS thread that runs the commands a script sends to it (`T: command`).
+///
+/// The coordinator hands a job over through a mailbox word: the worker spins on it for a short
+/// while after each job (so back-to-back commands cost no system call) and then parks on a
+/// futex. The worker's status is the single source of truth for settling: every change that
+/// makes the thread count as running or settled is a compare-and-swap on it, so the
+/// ``SettleGate`` counter moves exactly once per change even when the watchdog gives up on a
+/// thread that later finishes.
+final class Worker: @unchecked Sendable {
+    /// What the thread is doing, as far as settling is concerned.
+    enum Status: Int {
+        case idle = 0, running = 1, blocked = 2, hung = 3
+    }
+
+    private static let empty: UInt32 = 0
+    private static let posted: UInt32 = 1
+    private static let parkedValue: UInt32 = 2
+
+    /// The name the script uses (`main`, `W`, ...); also the OS thread's name.
+    let name: String
+    private let gate: SettleGate
+    private let mailbox = FutexWord(0)
+    private let statusWord = Atomic<Int>(Status.idle.rawValue)
+    /// How long an idle worker spins before it parks, in nanoseconds.
+    private let spinNanoseconds: UInt64
+    private var job: (() -> Void)?
+    private var stopping = false
+    private var thread: pthread_t = 0
+    private var started = false
+
+    // MARK: Coordinator-owned state (read and written only by the session's thread)
+
+    /// The virtual processor the thread runs on (`.cpu T N`); selects cache-aware slots.
+    var cpu = 0
+    /// The thread's IRQL (`.irql T LEVEL`).
+    var irql = 0
+    /// The command in progress while the thread is running or blocked.
+    var current: PendingCall?
+    /// Creation order, for stable listings.
+    let ordinal: Int
+
+    init(name: String, ordinal: Int, gate: SettleGate, spinNanoseconds: UInt64 = 40_000) {
+        self.name = name
+        self.ordinal = ordinal
+        self.gate = gate
+        self.spinNanoseconds = spinNanoseconds
+    }
+
+    var status: Status { Status(rawValue: statusWord.load(ordering: .sequentiallyConsistent)) ?? .idle }
+
+    /// Starts the OS thread. Returns false when the system refuses a new thread.
+    func start() -> Bool {
+        if started { return true }
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 512 * 1024)
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                let worker = Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue()
+                worker.run()
+                return nil
+            }, context)
+        pthread_attr_destroy(&attributes)
+        if result != 0 {
+            Unmanaged<Worker>.fromOpaque(context).release()
+            return false
+        }
+        started = true
+        return true
+    }
+
+    /// Hands a job to the thread. The thread counts as running until the job returns or the
+    /// job parks in a wait (``markBlocked()``).
+    func post(_ work: @escaping () -> Void) {
+        job = work
+        statusWord.store(Status.running.rawValue, ordering: .sequentiallyConsistent)
+        gate.enter()
+        if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
+    }
+
+    /// Called on this thread by the rundown observer right before it sleeps in a wait.
+    func markBlocked() {
+        if statusWord.compareExchange(
+            expected: Status.running.rawValue, desired: Status.blocked.rawValue,
+            ordering: .sequentiallyConsistent
+        ).exchanged {
+            gate.leave()
+        }
+    }
+
+    /// Called on the releasing thread when its release woke this (blocked) thread: the thread
+    /// counts as running again before the release returns, so the coordinator waits for it.
+    func markWoken() {
+        if statusWord.compareExchange(
+            expected: Status.blocked.rawValue, desired: Status.running.rawValue,
+            ordering: .sequentiallyConsistent
+        ).exchanged {
+            gate.enter()
+        }
+    }
+
+    /// The watchdog gave up on this thread: stop counting it as running.
+    func markHung() {
+        if statusWord.compareExchange(
+            expected: Status.running.rawValue, desired: Status.hung.rawValue,
+            ordering: .sequentiallyConsistent
+        ).exchanged {
+            gate.leave()
+        }
+    }
+
+    /// Stops and joins the thread. Only call when it is idle (not blocked, not hung).
+    func stop() {
+        guard started else { return }
+        started = false
+        stopping = true
+        job = nil
+        if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
+        pthread_join(thread, nil)
+    }
+
+    /// Lets a hung thread go: the process may exit without it.
+    func abandon() {
+        guard started else { return }
+        started = false
+        pthread_detach(thread)
+    }
+
+    // MARK: - The thread
+
+    private func run() {
+        name.withCString { rd_set_thread_name($0) }
+        while true {
+            awaitJob()
+            if stopping { return }
+            let work = job
+            job = nil
+            work?()
+            if !statusWord.compareExchange(
+                expected: Status.running.rawValue, desired: Status.idle.rawValue,
+                ordering: .sequentiallyConsistent
+            ).exchanged {
+                // The watchdog gave up on us; we finished late. Become idle without touching
+                // the gate (the watchdog already took us off it).
+                statusWord.store(Status.idle.rawValue, ordering: .sequentiallyConsistent)
+            } else {
+                gate.leave()
+            }
+        }
+    }
+
+    private func awaitJob() {
+        var checks = 0
+        var deadline: UInt64 = 0
+        while true {
+            let value = mailbox.load()
+            if value == Worker.posted {
+                mailbox.store(Worker.empty)
+                return
+            }
+            checks += 1
+            if checks & 63 != 0 { continue }
+            let now = rd_now_ns()
+            if deadline == 0 {
+                deadline = now &+ spinNanoseconds
+                continue
+            }
+            if now < deadline {
+                if checks & 1023 == 0 { sched_yield() }
+                continue
+            }
+            if mailbox.compareExchange(expected: Worker.empty, desired: Worker.parkedValue) {
+                while mailbox.load() == Worker.parkedValue {
+                    mailbox.wait(whileEqualTo: Worker.parkedValue)
+                }
+            }
+        }
+    }
+}
