@@ -151,7 +151,9 @@ public struct TestRunner: Sendable {
                 path: path, outcome: .error(line: problem.line, message: problem.message), transcript: run.transcript)
         }
         for i in comparison.failures.indices {
-            comparison.failures[i].notes = run.notes[comparison.failures[i].block] ?? []
+            // A state already printed in the block (a `.show` of the same handle) is not repeated.
+            let shown = Set(comparison.actual[comparison.failures[i].block].map { $0.text.trimmingTrailingBlanks() })
+            comparison.failures[i].notes = (run.notes[comparison.failures[i].block] ?? []).filter { !shown.contains($0) }
         }
         let actualPath = path + ".actual"
         if comparison.passes {
@@ -167,19 +169,7 @@ public struct TestRunner: Sendable {
         }
         let accepted = comparison.acceptedText()
         if options.accept {
-            let rewritten = Comparison(script: TestScript(text: accepted, path: path), transcript: run.transcript)
-            guard rewritten.passes else {
-                var failures = comparison.failures
-                failures[0].notes.append("--accept could not produce a passing file; the script was left unchanged")
-                return FileResult(path: path, outcome: .failed, failures: failures, transcript: run.transcript)
-            }
-            if case .failure(let error) = FileSystem.write(path, bytes: Array(accepted.utf8)) {
-                return FileResult(
-                    path: path, outcome: .error(line: nil, message: "--accept cannot write the file: \(error.reason)"),
-                    transcript: run.transcript)
-            }
-            FileSystem.remove(actualPath)
-            return FileResult(path: path, outcome: .passed, transcript: run.transcript, accepted: true)
+            return accept(path: path, comparison: comparison, engine: engine, transcript: run.transcript)
         }
         var written: String?
         if options.writeActual, case .success = FileSystem.write(actualPath, bytes: Array(accepted.utf8)) {
@@ -187,5 +177,42 @@ public struct TestRunner: Sendable {
         }
         return FileResult(
             path: path, outcome: .failed, failures: comparison.failures, transcript: run.transcript, actualPath: written)
+    }
+
+    /// How many times `--accept` reruns a rewritten script before it gives up: output that
+    /// names script lines (`acquired on line 12`) moves when lines are inserted, so the first
+    /// rewrite may need a second pass.
+    static let maximumAcceptPasses = 4
+
+    /// Rewrites the file until a fresh run of the rewritten text passes, then writes it.
+    private static func accept(
+        path: String, comparison: Comparison, engine: any ScriptEngine, transcript: [TranscriptLine]
+    ) -> FileResult {
+        var current = comparison
+        var currentTranscript = transcript
+        for _ in 0..<maximumAcceptPasses {
+            let text = current.acceptedText()
+            let bytes = Array(text.utf8)
+            let script = TestScript(bytes: bytes, path: path)
+            let rerun = engine.run(script, bytes: bytes)
+            let next = Comparison(script: script, transcript: rerun.transcript)
+            if next.passes {
+                if case .failure(let error) = FileSystem.write(path, bytes: bytes) {
+                    return FileResult(
+                        path: path, outcome: .error(line: nil, message: "--accept cannot write the file: \(error.reason)"),
+                        transcript: rerun.transcript)
+                }
+                FileSystem.remove(path + ".actual")
+                return FileResult(path: path, outcome: .passed, transcript: rerun.transcript, accepted: true)
+            }
+            current = next
+            currentTranscript = rerun.transcript
+        }
+        var failures = current.failures
+        if !failures.isEmpty {
+            failures[0].notes.append(
+                "--accept gave up: the output changes every time the script is rewritten; the file was left unchanged")
+        }
+        return FileResult(path: path, outcome: .failed, failures: failures, transcript: currentTranscript)
     }
 }
