@@ -66,6 +66,7 @@ public enum Completion {
             case .irql: return finish(word: word, words: vocabulary.irqlNames)
             case .helpTopic: return finish(word: word, words: vocabulary.helpTopics)
             case .onOff: return finish(word: word, words: ["on", "off"])
+            case .words(let words): return finish(word: word, words: words)
             case .file: return completeFile(word: word, context: context, extra: [])
             case .fileOrOff: return completeFile(word: word, context: context, extra: ["off"])
             case .count, .poolTag, .processor, .number, .text: return .nothing

@@ -21,6 +21,8 @@ public struct Vocabulary: Sendable {
         case fileOrOff  // `.record FILE` / `.record off`
         case number
         case text
+        /// Exactly one of these words (`.fault alloc`).
+        case words([String])
     }
 
     /// One parameter: the name shown in hints (`<RunRef>`) and what completes there.

@@ -1,0 +1,18 @@
+import RundownScript
+
+/// What the REPL needs from a session: the runtime's `Session` conforms.
+///
+/// A protocol rather than the class so the REPL's input loop states exactly which part of the
+/// runtime it drives.
+public protocol InteractiveSession: AnyObject {
+    /// Runs one input line; its transcript goes to the session's sink.
+    func execute(line: String, location: SourceLocation)
+    /// The end-of-session reports (still-blocked threads, leaks); joins the threads.
+    func finish()
+    /// Live handle names, for completion.
+    var handleNames: [String] { get }
+    /// Thread names, for completion.
+    var threadNames: [String] { get }
+    /// Set by `.exit`.
+    var shouldExit: Bool { get }
+}

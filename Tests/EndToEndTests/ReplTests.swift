@@ -1,0 +1,258 @@
+import Foundation
+import Testing
+
+/// The real REPL driven through a pseudo-terminal with pexpect: what a user at a terminal sees.
+///
+/// Each test is a short Python script run against the built `rdsh`; it raises (and the test
+/// fails with its output) when the screen does not show what it expects. The terminal is fixed
+/// (`TERM=xterm`, 200 columns), `EDITRC=/dev/null` keeps the user's bindings out, and the
+/// history goes to a temporary file.
+@Suite(.serialized) struct ReplTests {
+    /// Helpers every script gets: `spawn()` starts rdsh on a pty and waits for the prompt.
+    static let prelude = #"""
+        import os, sys, pexpect
+        RDSH, TMP = sys.argv[1], sys.argv[2]
+        HISTORY = os.path.join(TMP, "history")
+        def spawn(args=(), history=HISTORY, extra=None):
+            env = dict(os.environ)
+            env.update(TERM="xterm", EDITRC="/dev/null", RDSH_HISTORY=history, NO_COLOR="1",
+                       SWIFT_BACKTRACE="enable=no", LANG="C.UTF-8")
+            if extra: env.update(extra)
+            child = pexpect.spawn(RDSH, list(args), env=env, dimensions=(24, 200),
+                                  encoding="utf-8", timeout=10, cwd=TMP)
+            child.logfile_read = sys.stdout
+            child.expect_exact("rdsh> ")
+            return child
+        def run(child, line, *expected):
+            child.sendline(line)
+            for text in expected:
+                child.expect_exact(text)
+            child.expect_exact("rdsh> ")
+        def quit(child, *expected):
+            child.sendcontrol("d")
+            for text in expected:
+                child.expect_exact(text)
+            child.expect(pexpect.EOF)
+            child.close()
+            assert child.exitstatus == 0, ("exit status", child.exitstatus, child.signalstatus)
+
+        """#
+
+    struct Outcome {
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs `script` (after the prelude) with python3 against the built rdsh in a fresh
+    /// temporary directory.
+    static func drive(_ script: String, directory: URL? = nil) throws -> (Outcome, URL) {
+        let dir = try directory ?? Rdsh.temporaryDirectory()
+        let file = dir.appendingPathComponent("drive.py")
+        try (prelude + script).write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", file.path, Rdsh.executable.path, dir.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)), dir)
+    }
+
+    static func expectPasses(_ script: String, directory: URL? = nil) throws -> URL {
+        let (outcome, dir) = try drive(script, directory: directory)
+        #expect(outcome.status == 0, "pty script failed:\n\(outcome.output)")
+        return dir
+    }
+
+    @Test func bannerPromptAndACommandPrintingTRUE() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExInitializeRundownProtection R")
+            run(child, "ExAcquireRundownProtection R", "TRUE")
+            run(child, "ExReleaseRundownProtection R")
+            quit(child)
+            """#)
+    }
+
+    @Test func bannerHasOneLineOfHelp() throws {
+        let (outcome, _) = try Self.drive(#"""
+            child = spawn()
+            quit(child)
+            """#)
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains(".help"))
+    }
+
+    @Test func tabCompletesAUniquePrefixAndListsAmbiguousOnes() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExInitializeRundownProtection Ref")
+            # Unique prefixes: the routine name, then the live handle name, are completed, so
+            # the line runs (a half-typed name would be UNKNOWN_ROUTINE / UNKNOWN_HANDLE).
+            child.send("ExAcquireRundownProtectionE\tRe\t2\r")
+            child.expect_exact("TRUE")
+            child.expect_exact("rdsh> ")
+            # Ambiguous: the candidates are listed under the line and the prompt comes back
+            # with the common prefix inserted.
+            child.send("ExAcq\t")
+            child.expect_exact("ExAcquireRundownProtectionCacheAwareEx")
+            child.expect_exact("rdsh> ExAcquireRundownProtection")
+            child.send("Ex Ref 3\r")
+            child.expect_exact("TRUE")
+            child.expect_exact("rdsh> ")
+            run(child, ".show Ref", "holders=5")
+            quit(child)
+            """#)
+    }
+
+    /// What the terminal shows (not the byte stream: libedit redraws by difference), read with
+    /// tmux on a private server.
+    @Test func hintShowsTheRemainingParametersAndShrinks() throws {
+        try Self.expectPasses(#"""
+            import subprocess, time
+            SOCKET = ["tmux", "-L", "rdsh-repl-test-%d" % os.getpid()]
+            def tmux(*args):
+                return subprocess.run(SOCKET + list(args), check=True, capture_output=True, text=True).stdout
+            def screen():
+                return tmux("capture-pane", "-p", "-t", "t")
+            def screen_has(text, timeout=10):
+                deadline = time.time() + timeout
+                while time.time() < deadline:
+                    shown = screen()
+                    if text in shown:
+                        return shown
+                    time.sleep(0.05)
+                raise AssertionError("screen never showed %r:\n%s" % (text, shown))
+            def screen_lacks(text):
+                shown = screen()
+                assert text not in shown, "screen still shows %r:\n%s" % (text, shown)
+            command = "env TERM=xterm EDITRC=/dev/null RDSH_HISTORY= NO_COLOR=1 LANG=C.UTF-8 '%s'" % RDSH
+            tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "30", command)
+            try:
+                screen_has("rdsh>")  # (capture-pane drops trailing blanks)
+                tmux("send-keys", "-t", "t", "-l", "ExAcquireRundownProtectionEx ")
+                screen_has("<RunRef> <Count>  -> BOOLEAN")
+                tmux("send-keys", "-t", "t", "-l", "R ")
+                screen_has(" <Count>  -> BOOLEAN")
+                screen_lacks("<RunRef>")
+                tmux("send-keys", "-t", "t", "-l", "2 ")
+                screen_has("-> BOOLEAN")
+                screen_lacks("<Count>")
+                # Tab on a unique prefix shows the completed line.
+                tmux("send-keys", "-t", "t", "C-u")
+                tmux("send-keys", "-t", "t", "-l", "ExSizeOfRundownProtectionCa")
+                tmux("send-keys", "-t", "t", "Tab")
+                screen_has("rdsh> ExSizeOfRundownProtectionCacheAware ")
+                tmux("send-keys", "-t", "t", "Enter")
+                screen_has("344")
+            finally:
+                subprocess.run(SOCKET + ["kill-server"], capture_output=True)
+            """#)
+    }
+
+    @Test func historySurvivesIntoTheNextRun() throws {
+        let dir = try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExSizeOfRundownProtectionCacheAware", "344")
+            run(child, " .handles")
+            quit(child)
+            data = open(HISTORY).read()
+            assert data.startswith("_HiStOrY_V2_"), data
+            assert "ExSizeOfRundownProtectionCacheAware" in data, data
+            assert ".handles" not in data, "a line starting with a blank was saved: " + data
+            # Second run: Up recalls the last command, Enter runs it again.
+            child = spawn()
+            child.send("\x1b[A")
+            child.expect_exact("ExSizeOfRundownProtectionCacheAware")
+            child.send("\r")
+            child.expect_exact("344")
+            child.expect_exact("rdsh> ")
+            quit(child)
+            """#)
+        let history = try String(contentsOf: dir.appendingPathComponent("history"), encoding: .utf8)
+        // Consecutive duplicates are kept once.
+        #expect(history.components(separatedBy: "ExSizeOfRundownProtectionCacheAware").count == 2)
+    }
+
+    @Test func historyDirectoryIsCreatedOnFirstSave() throws {
+        try Self.expectPasses(#"""
+            path = os.path.join(TMP, "state", "rdsh", "history")
+            child = spawn(history=path)
+            run(child, "ExSizeOfRundownProtectionCacheAware", "344")
+            quit(child)
+            assert os.path.exists(path), "no history file at " + path
+            """#)
+    }
+
+    @Test func ctrlCClearsTheLineAndKeepsTheSession() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExInitializeRundownProtection R")
+            child.send("ExAcquireRundownProtection R")
+            child.sendintr()
+            child.expect_exact("rdsh> ")
+            # The interrupted line did not run, the session and its handles survived.
+            run(child, ".show R", "holders=0")
+            run(child, "ExAcquireRundownProtection R", "TRUE")
+            child.sendintr()
+            child.expect_exact("rdsh> ")
+            assert child.isalive()
+            quit(child)
+            # (History text is vis-encoded: a blank is stored as \040.)
+            assert "ExInitializeRundownProtection" in open(HISTORY).read()
+            """#)
+    }
+
+    @Test func ctrlDPrintsTheEndOfSessionReport() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExInitializeRundownProtection R")
+            run(child, "ExAcquireRundownProtection R", "TRUE")
+            # A blocked thread does not block the prompt.
+            run(child, "W: ExWaitForRundownProtectionRelease R", "[W] blocked in ExWaitForRundownProtectionRelease R")
+            run(child, ".threads")
+            quit(child, "error[DEADLOCK]")
+            """#)
+    }
+
+    @Test func errorsShowACaretAndADidYouMean() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExAcquireRundownProtectoin R", "error[UNKNOWN_ROUTINE]", "^", "ExAcquireRundownProtection")
+            run(child, "ExSizeOfRundownProtectionCacheAware", "344")
+            quit(child)
+            """#)
+    }
+
+    @Test func recordedSessionIsATestFile() throws {
+        let dir = try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "ExInitializeRundownProtection R")
+            run(child, ".record session.rdsh")
+            run(child, "ExAcquireRundownProtection R", "TRUE")
+            run(child, "ExReleaseRundownProtection R")
+            run(child, "ExReleaseRundownProtection R", "error[RELEASE_WITHOUT_ACQUIRE]")
+            run(child, "W: ExWaitForRundownProtectionRelease R")
+            run(child, "ExAcquireRundownProtection R", "FALSE")
+            quit(child)
+            """#)
+        let recorded = try String(contentsOf: dir.appendingPathComponent("session.rdsh"), encoding: .utf8)
+        let lines = recorded.split(separator: "\n").map(String.init)
+        #expect(lines.first == "ExInitializeRundownProtection R")
+        #expect(!recorded.contains(".record"))
+        #expect(lines.contains("#> TRUE"))
+        #expect(lines.contains("#> FALSE"))
+        #expect(lines.contains { $0.hasPrefix("#! error[RELEASE_WITHOUT_ACQUIRE]") })
+        // The file runs as a script with the same outcome.
+        let run = try Rdsh.run(["run", dir.appendingPathComponent("session.rdsh").path])
+        #expect(run.stdout == "TRUE\nFALSE\n", "\(run.stderr)")
+        // And, once `rdsh test` exists, it passes unchanged.
+        let test = try Rdsh.run(["test", dir.appendingPathComponent("session.rdsh").path])
+        if !test.stderr.contains("not written yet") {
+            #expect(test.status == 0, "rdsh test on the recorded file:\n\(test.stdout)\(test.stderr)")
+        }
+    }
+}
