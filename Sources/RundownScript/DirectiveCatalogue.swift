@@ -3,7 +3,7 @@ public enum DirectiveCatalogue {
     /// Largest virtual processor number `.cpu` accepts.
     public static let maximumProcessor = 1023
     /// Largest processor count `.processors` accepts.
-    public static let maximumProcessorCount = 256
+    public static let maximumProcessorCount = 1024
     /// Largest `.fault alloc N`.
     public static let maximumFaultCount = 1_000_000
 

@@ -63,7 +63,7 @@ public enum DirectiveArgumentKind: Sendable, Hashable {
     case onOff
     /// A virtual processor number, 0 ... 1023 (slot = processor mod slot count).
     case processor
-    /// A processor count, 1 ... 256.
+    /// A processor count, 1 ... 1024.
     case processorCount
     /// A non-negative count, 0 ... 1000000 (`.fault alloc N`).
     case count

@@ -267,7 +267,7 @@ import Testing
         expect(".cpu T x", .badArgument, at: "x")
         expect(".cpu 5 1", .badArgument, at: "5")
         expect(".processors 0", .badArgument, at: "0")
-        expect(".processors 257", .badArgument, at: "257")
+        expect(".processors 1025", .badArgument, at: "1025")
         expect(".irql T DISPATCH", .badArgument, at: "DISPATCH", note: "did you mean 'DISPATCH_LEVEL'?")
         expect(".irql T 3", .badArgument, at: "3", note: "levels: PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL")
         expect(".fault pool", .badArgument, at: "pool", note: "usage: .fault alloc [N]")
