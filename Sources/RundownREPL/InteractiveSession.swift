@@ -15,4 +15,6 @@ public protocol InteractiveSession: AnyObject {
     var threadNames: [String] { get }
     /// Set by `.exit`.
     var shouldExit: Bool { get }
+    /// Directives the session leaves to its front end (`.record`): return true when handled.
+    var externalDirectiveHandler: ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)? { get set }
 }

@@ -34,7 +34,9 @@ public final class REPL {
 
     private let options: Options
     private let vocabulary: Vocabulary
-    private let sink: TerminalSink
+    private let sink: RecordingSink
+    /// Set while the line being run is a `.record` directive, which is not itself recorded.
+    private var lineWasRecordDirective = false
     private let recorder = SessionRecorder()
     private var session: (any InteractiveSession)!
 
@@ -45,8 +47,13 @@ public final class REPL {
     ) {
         self.options = options
         self.vocabulary = vocabulary
-        sink = TerminalSink(colour: options.colour)
+        sink = RecordingSink(colour: options.colour)
         session = makeSession(sink)
+        session.externalDirectiveHandler = { [unowned self] name, arguments, location in
+            guard name == ".record" else { return false }
+            record(arguments, location: location)
+            return true
+        }
     }
 
     /// Runs until end of input (Ctrl-D) or `.exit`; returns the exit status.
@@ -89,16 +96,16 @@ public final class REPL {
         editor.hinter = { line in Hint.hint(line: line, vocabulary: vocabulary) }
     }
 
-    /// One entered line: `.record` is the REPL's own; everything else goes to the session.
+    /// One entered line, run by the session; recorded unless it was `.record` itself.
     func handle(line: String, number: Int) {
-        if let argument = REPL.recordArgument(line) {
-            record(argument, line: line, number: number)
-            return
-        }
         _ = sink.take()
+        lineWasRecordDirective = false
         session.execute(line: line, location: SourceLocation(file: options.inputName, line: number, column: 1))
         sink.commandFinished()
-        recorder.record(command: line, entries: sink.take())
+        let produced = sink.take()
+        if !lineWasRecordDirective {
+            recorder.record(command: line, line: number, file: options.inputName, entries: produced)
+        }
     }
 
     private func finish() -> Int32 {
@@ -112,36 +119,24 @@ public final class REPL {
 
     // MARK: - .record
 
-    /// The argument of a `.record` line ("" when none), or nil for any other line.
-    static func recordArgument(_ line: String) -> String? {
-        let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let words = code.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard words.first == ".record" else { return nil }
-        return words.dropFirst().joined(separator: " ")
-    }
-
-    private func record(_ argument: String, line: String, number: Int) {
-        let column = (line.firstIndex(of: ".").map { line.distance(from: line.startIndex, to: $0) } ?? 0) + 1
-        let location = SourceLocation(file: options.inputName, line: number, column: column)
-        switch argument {
-        case "":
-            let state = recorder.path.map { "recording to \($0)" } ?? "not recording"
-            rdsh_write_stdout(state + "\n")
-        case "off":
+    /// `.record FILE` starts (or restarts) a recording, `.record off` stops it. The parser has
+    /// already checked there is exactly one argument.
+    private func record(_ arguments: [String], location: SourceLocation) {
+        lineWasRecordDirective = true
+        guard let argument = arguments.first else { return }
+        if argument == "off" {
             recorder.stop()
-        default:
-            if let failure = recorder.start(path: argument) {
-                let diagnostic = Diagnostic(
-                    .badArgument, failure, location: location, length: 7,
-                    notes: ["usage: .record FILE | .record off"])
-                for (index, text) in diagnostic.transcriptLines.enumerated() {
-                    sink.emit(
-                        TranscriptEntry(
-                            kind: .diagnostic(diagnostic.severity), text: text, sourceLine: number,
-                            file: options.inputName, diagnostic: index == 0 ? diagnostic : nil,
-                            sourceText: index == 0 ? line : nil))
-                }
-                _ = sink.take()
+            return
+        }
+        if let failure = recorder.start(path: argument) {
+            let diagnostic = Diagnostic(
+                .readFailed, failure, location: location, length: 7,
+                notes: ["usage: .record FILE | .record off"])
+            for (index, text) in diagnostic.transcriptLines.enumerated() {
+                sink.emit(
+                    TranscriptEntry(
+                        kind: .diagnostic(diagnostic.severity), text: text, sourceLine: location.line,
+                        file: location.file, diagnostic: index == 0 ? diagnostic : nil))
             }
         }
     }

@@ -1,57 +1,60 @@
 import Glibc
 import RundownRuntime
 
-/// Keeps the session so far in the test-file format and, while `.record FILE` is on, writes it
-/// to that file as it grows.
+/// Keeps the session so far and, while `.record FILE` is on, writes it to that file in the
+/// test-file format (through the runtime's `TestFormatSink`, the same formatter as `--echo`).
 ///
 /// Starting a recording writes the whole session typed so far, not just what follows: the
 /// commands before `.record` made the handles and threads the later ones use, and without them
 /// the file would not pass `rdsh test`. The end-of-session reports (DEADLOCK, POOL_LEAK) are
-/// written after the last command when the session finishes with the recording on.
+/// written after the last command when the session ends with the recording on.
 final class SessionRecorder {
-    /// Every command so far with its transcript lines, already formatted.
-    private(set) var lines: [String] = []
-    private var file: UnsafeMutablePointer<FILE>?
+    /// Every command so far (as an input entry) followed by its transcript.
+    private var entries: [TranscriptEntry] = []
+    private var sink: TestFormatSink?
+    private var descriptor: Int32 = -1
     /// The path being recorded to, if any.
     private(set) var path: String?
 
     /// Adds one command and the transcript lines it produced.
-    func record(command: String, entries: [TranscriptEntry]) {
-        let formatted = [command] + entries.map(TestFileFormat.line(for:))
-        lines += formatted
-        write(formatted)
+    func record(command: String, line: Int, file: String, entries produced: [TranscriptEntry]) {
+        let added = [TranscriptEntry(kind: .input, text: command, sourceLine: line, file: file)] + produced
+        entries += added
+        write(added)
     }
 
     /// The end-of-session reports: written only to an open recording.
-    func recordEnd(entries: [TranscriptEntry]) {
-        write(entries.map(TestFileFormat.line(for:)))
+    func recordEnd(entries produced: [TranscriptEntry]) {
+        write(produced)
     }
 
-    /// Starts recording to `path` (truncating it) with the session so far. Returns an error
-    /// message when the file cannot be opened.
+    /// Starts recording to `path` (truncating it) with the session so far. Returns why the file
+    /// cannot be written, or nil.
     func start(path: String) -> String? {
         stop()
-        guard let handle = fopen(path, "w") else {
-            return "cannot open '\(path)' for writing: \(String(cString: strerror(errno)))"
-        }
-        file = handle
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return "cannot write '\(path)': \(String(cString: strerror(errno)))" }
+        descriptor = fd
+        sink = TestFormatSink(output: fd)
         self.path = path
-        write(lines)
+        write(entries)
         return nil
     }
 
-    /// Stops recording; the file is closed.
+    /// Stops recording and closes the file.
     func stop() {
-        if let file { fclose(file) }
-        file = nil
+        sink?.commandFinished()
+        sink = nil
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
         path = nil
     }
 
     deinit { stop() }
 
-    private func write(_ newLines: [String]) {
-        guard let file, !newLines.isEmpty else { return }
-        fputs(newLines.joined(separator: "\n") + "\n", file)
-        fflush(file)
+    private func write(_ added: [TranscriptEntry]) {
+        guard let sink, !added.isEmpty else { return }
+        for entry in added { sink.emit(entry) }
+        sink.commandFinished()
     }
 }

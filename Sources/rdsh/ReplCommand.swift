@@ -72,17 +72,9 @@ struct ReplCommand: ParsableCommand {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        // Batch: stdin is a script, run exactly as `rdsh run` runs one.
-        let bytes: [UInt8]
-        switch ScriptFile.readAll(STDIN_FILENO) {
-        case .success(let read): bytes = read
-        case .failure(let failure):
-            throw ValidationError("cannot read stdin: \(failure.reason)")
-        }
-        let sink: any TranscriptSink = echo ? TestFormatSink() : TerminalSink(colour: false)
-        let session = Session(options: SessionOptions(echo: echo), sink: sink)
-        session.runScript(bytes: bytes, file: "<stdin>")
-        if session.errorCount > 0 { throw ExitCode(1) }
+        // Batch: stdin is a script, run exactly as `rdsh run -` runs it.
+        let status = RunCommand.runStream(STDIN_FILENO, name: "<stdin>", options: SessionOptions(echo: echo))
+        if status != 0 { throw ExitCode(status) }
     }
 
     static func environment() -> [String: String] {
