@@ -9,15 +9,22 @@ public enum Lexer {
     /// Tokens of `line`, or a SYNTAX diagnostic (unterminated quote, control character).
     /// `location` is the start of the line; diagnostics get the bad token's column.
     public static func tokenize(_ line: String, location: SourceLocation) -> Result<[Token], Diagnostic> {
+        var line = line
+        return line.withUTF8 { tokenize(bytes: $0, location: location) }
+    }
+
+    /// The lexer proper, over the line's UTF-8 bytes (no copy for native strings).
+    static func tokenize(bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> Result<[Token], Diagnostic> {
         var tokens: [Token] = []
-        var bytes = Array(line.utf8)
-        bytes.append(0x0A)  // sentinel: never part of a valid line
+        tokens.reserveCapacity(6)
         var index = 0
         var column = 1
-        let end = bytes.count - 1
+        let end = bytes.count
 
         func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
-        func text(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
+        func text(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
 
         while index < end {
             let byte = bytes[index]
@@ -79,7 +86,7 @@ public enum Lexer {
     }
 
     /// `-?[0-9]+` or `-?0[xX][0-9a-fA-F]+`.
-    static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
+    static func isInteger(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         var digits = bytes[...]
         if digits.first == 0x2D { digits = digits.dropFirst() }
         guard !digits.isEmpty else { return false }

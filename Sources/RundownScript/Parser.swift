@@ -219,7 +219,7 @@ private struct Context {
     }
 
     func checkArguments(_ given: [Token], of routine: Routine, routineToken: Token) throws(Diagnostic) -> [Argument] {
-        let usage = "usage: \(routine.usage)"
+        var usage: String { "usage: \(routine.usage)" }
         let parameters = routine.parameters
         if let stray = given.first(where: { $0.kind == .colon || $0.kind == .equals }) {
             throw error(.syntax, "unexpected \(describe(stray)) in the arguments", at: stray, notes: [usage])
@@ -249,8 +249,9 @@ private struct Context {
         return arguments
     }
 
-    func checkArgument(_ token: Token, for parameter: Parameter, usage: String) throws(Diagnostic) -> Argument {
-        let expected = "expected \(parameter.name): \(parameter.type.phrase)"
+    func checkArgument(_ token: Token, for parameter: Parameter, usage makeUsage: @autoclosure () -> String) throws(Diagnostic) -> Argument {
+        var usage: String { makeUsage() }
+        var expected: String { "expected \(parameter.name): \(parameter.type.phrase)" }
         switch token.kind {
         case .colon, .equals:
             throw error(.syntax, "unexpected \(describe(token)) in the arguments", at: token, notes: [usage])
@@ -346,7 +347,7 @@ private struct Context {
             notes.append("`.help` lists the directives")
             throw error(.unknownDirective, "unknown directive '\(nameToken.text)'", at: nameToken, notes: notes)
         }
-        let usage = "usage: \(spec.usage)"
+        var usage: String { "usage: \(spec.usage)" }
         let given = Array(tokens.dropFirst())
         if let stray = given.first(where: { $0.kind == .colon || $0.kind == .equals }) {
             throw error(.syntax, "unexpected \(describe(stray))", at: stray, notes: [usage])
@@ -372,7 +373,8 @@ private struct Context {
         return Directive(name: spec.name, spec: spec, arguments: arguments, location: location.at(column: nameToken.column))
     }
 
-    func checkDirectiveArgument(_ token: Token, _ parameter: DirectiveParameter, usage: String) throws(Diagnostic) {
+    func checkDirectiveArgument(_ token: Token, _ parameter: DirectiveParameter, usage makeUsage: @autoclosure () -> String) throws(Diagnostic) {
+        var usage: String { makeUsage() }
         func bad(_ message: String, _ extra: [String] = []) -> Diagnostic {
             error(.badArgument, message, at: token, notes: extra + [usage])
         }
