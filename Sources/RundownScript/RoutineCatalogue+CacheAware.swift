@@ -26,6 +26,7 @@ extension RoutineCatalogue {
                 "ExSizeOfRundownProtectionCacheAware",
                 "#> 344",
                 "n = ExSizeOfRundownProtectionCacheAware",
+                "#> 344",
                 "ExInitializeRundownProtectionCacheAware C n",
             ],
             kind: .none),
@@ -88,6 +89,7 @@ extension RoutineCatalogue {
             seeAlso: ["ExSizeOfRundownProtectionCacheAware", "ExAllocateCacheAwareRundownProtection"],
             example: [
                 "n = ExSizeOfRundownProtectionCacheAware",
+                "#> 344",
                 "ExInitializeRundownProtectionCacheAware C n",
                 "ExAcquireRundownProtectionCacheAware C",
                 "#> TRUE",
@@ -145,6 +147,9 @@ extension RoutineCatalogue {
                 ".cpu main 1",
                 "ExAcquireRundownProtectionCacheAware C",
                 "#> TRUE",
+                "ExReleaseRundownProtectionCacheAware C",
+                "ExWaitForRundownProtectionReleaseCacheAware C",
+                "ExFreeCacheAwareRundownProtection C",
             ],
             kind: .cacheAware),
         Routine(
@@ -172,6 +177,8 @@ extension RoutineCatalogue {
                 "ExAcquireRundownProtectionCacheAwareEx C 2",
                 "#> TRUE",
                 "ExReleaseRundownProtectionCacheAwareEx C 2",
+                "ExWaitForRundownProtectionReleaseCacheAware C",
+                "ExFreeCacheAwareRundownProtection C",
             ],
             kind: .cacheAware),
         Routine(
@@ -203,6 +210,10 @@ extension RoutineCatalogue {
                 "#> TRUE",
                 ".cpu main 1",
                 "ExReleaseRundownProtectionCacheAware C",
+                ".show C",
+                "#> C: state=live holders=0 slots=[1,-1,0,0] processors=4",
+                "ExWaitForRundownProtectionReleaseCacheAware C",
+                "ExFreeCacheAwareRundownProtection C",
             ],
             kind: .cacheAware),
         Routine(
@@ -230,6 +241,8 @@ extension RoutineCatalogue {
                 "ExAcquireRundownProtectionCacheAwareEx C 3",
                 "#> TRUE",
                 "ExReleaseRundownProtectionCacheAwareEx C 3",
+                "ExWaitForRundownProtectionReleaseCacheAware C",
+                "ExFreeCacheAwareRundownProtection C",
             ],
             kind: .cacheAware),
         Routine(
@@ -324,6 +337,9 @@ extension RoutineCatalogue {
                 "ExReInitializeRundownProtectionCacheAware C",
                 "ExAcquireRundownProtectionCacheAware C",
                 "#> TRUE",
+                "ExReleaseRundownProtectionCacheAware C",
+                "ExWaitForRundownProtectionReleaseCacheAware C",
+                "ExFreeCacheAwareRundownProtection C",
             ],
             kind: .cacheAware),
     ]
