@@ -15,7 +15,8 @@ public final class Routine: Sendable, Hashable {
     public let returns: ReturnKind
     /// The highest IRQL at which the routine may be called.
     public let maxIrql: Irql
-    /// Where ``maxIrql`` comes from, when the documentation is not plain about it.
+    /// Where ``maxIrql`` comes from, when the documentation is not plain about it: a clause
+    /// starting in lower case without a final period, to be shown in parentheses.
     public let irqlNote: String?
     /// The C prototype as in the WDK reference.
     public let cSignature: String

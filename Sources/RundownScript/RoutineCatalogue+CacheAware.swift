@@ -2,7 +2,7 @@
 
 extension RoutineCatalogue {
     private static let undocumentedIrql =
-        "No IRQL is documented for this routine; its code is the plain routine's on one slot, so rdsh uses DISPATCH_LEVEL (non-paged storage)."
+        "no IRQL is documented for this routine; its code is the plain routine's on one slot, so rdsh uses DISPATCH_LEVEL, the limit for non-paged storage"
 
     static let cacheAwareRoutines: [Routine] = [
         Routine(
@@ -156,7 +156,7 @@ extension RoutineCatalogue {
             name: "ExAcquireRundownProtectionCacheAwareEx", family: .acquire,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef), Parameter("Count", .count)],
             returns: .boolean, maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the storage is non-paged.",
+            irqlNote: "DISPATCH_LEVEL only when the storage is non-paged",
             cSignature: "BOOLEAN ExAcquireRundownProtectionCacheAwareEx(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware, _In_ ULONG Count);",
             summary: "Tries to take Count references on the current processor's slot, all or none.",
             description: """
@@ -248,7 +248,7 @@ extension RoutineCatalogue {
         Routine(
             name: "ExWaitForRundownProtectionReleaseCacheAware", family: .rundown,
             parameters: [Parameter("RunRef", .cacheAwareRef)], returns: .void, maxIrql: .APC_LEVEL,
-            irqlNote: "No IRQL is documented; the routine blocks whenever references are outstanding, so rdsh uses APC_LEVEL like the plain wait.",
+            irqlNote: "no IRQL is documented; the routine blocks whenever references are outstanding, so rdsh uses APC_LEVEL like the plain wait",
             cSignature: "VOID ExWaitForRundownProtectionReleaseCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRef);",
             summary: "Marks every slot, then blocks until all granted references are released.",
             description: """
@@ -285,7 +285,7 @@ extension RoutineCatalogue {
             name: "ExRundownCompletedCacheAware", family: .rundown,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "No IRQL is documented; the routine is deliberately non-paged (FtDisk calls it under a spin lock), so rdsh uses DISPATCH_LEVEL.",
+            irqlNote: "no IRQL is documented; the routine is deliberately non-paged because FtDisk calls it under a spin lock, so rdsh uses DISPATCH_LEVEL",
             cSignature: "VOID ExRundownCompletedCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "After the wait, sets every slot to the clean completed state.",
             description: """
@@ -314,7 +314,7 @@ extension RoutineCatalogue {
             name: "ExReInitializeRundownProtectionCacheAware", family: .lifecycle,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "No IRQL is documented; the routine is deliberately non-paged (FtDisk calls it under a spin lock), so rdsh uses DISPATCH_LEVEL.",
+            irqlNote: "no IRQL is documented; the routine is deliberately non-paged because FtDisk calls it under a spin lock, so rdsh uses DISPATCH_LEVEL",
             cSignature: "VOID ExReInitializeRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "Makes a run-down cache-aware reference live again.",
             description: """

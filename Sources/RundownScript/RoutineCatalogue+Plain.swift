@@ -62,7 +62,7 @@ extension RoutineCatalogue {
         Routine(
             name: "ExAcquireRundownProtection", family: .acquire,
             parameters: [Parameter("RunRef", .runRef)], returns: .boolean, maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory (APC_LEVEL otherwise).",
+            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
             cSignature: "BOOLEAN ExAcquireRundownProtection(_Inout_ PEX_RUNDOWN_REF RunRef);",
             summary: "Tries to take one reference; FALSE once a rundown has begun.",
             description: """
@@ -95,7 +95,7 @@ extension RoutineCatalogue {
             name: "ExAcquireRundownProtectionEx", family: .acquire,
             parameters: [Parameter("RunRef", .runRef), Parameter("Count", .count)], returns: .boolean,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory (APC_LEVEL otherwise).",
+            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
             cSignature: "BOOLEAN ExAcquireRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
             summary: "Tries to take Count references at once, all or none.",
             description: """
@@ -123,7 +123,7 @@ extension RoutineCatalogue {
         Routine(
             name: "ExReleaseRundownProtection", family: .release,
             parameters: [Parameter("RunRef", .runRef)], returns: .void, maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory; the header says _IRQL_requires_max_(DISPATCH_LEVEL).",
+            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory; the header says _IRQL_requires_max_(DISPATCH_LEVEL)",
             cSignature: "VOID ExReleaseRundownProtection(_Inout_ PEX_RUNDOWN_REF RunRef);",
             summary: "Gives back one reference; the last one wakes the waiter.",
             description: """
@@ -155,7 +155,7 @@ extension RoutineCatalogue {
             name: "ExReleaseRundownProtectionEx", family: .release,
             parameters: [Parameter("RunRef", .runRef), Parameter("Count", .count)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory (APC_LEVEL otherwise).",
+            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
             cSignature: "VOID ExReleaseRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
             summary: "Gives back Count references at once.",
             description: """

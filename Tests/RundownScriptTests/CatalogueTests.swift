@@ -39,6 +39,10 @@ import Testing
             #expect(other != routine.name)
         }
         #expect(routine.example.contains { $0.contains(routine.name) }, "example uses the routine")
+        if let note = routine.irqlNote {
+            #expect(!note.hasSuffix("."), "irqlNote is a clause without a final period")
+            #expect(!note.hasPrefix("No"), "irqlNote starts in lower case")
+        }
         #expect(routine.kind == (routine.parameters.contains { $0.type == .runRef } ? .plain : routine.kind))
         #expect(routine.name.hasSuffix("CacheAware") || routine.name.hasSuffix("CacheAwareEx") || routine.name.contains("CacheAware") == (routine.kind != .plain))
         if routine.contract.joined().contains("IRQL") {
@@ -66,8 +70,8 @@ import Testing
             #expect(routine.maxIrql == (dispatch.contains(routine.name) ? .DISPATCH_LEVEL : .APC_LEVEL), "\(routine.name)")
         }
         // Undocumented limits say so.
-        #expect(RoutineCatalogue.named("ExAcquireRundownProtectionCacheAware")?.irqlNote?.contains("No IRQL is documented") == true)
-        #expect(RoutineCatalogue.named("ExReleaseRundownProtectionCacheAware")?.irqlNote?.contains("No IRQL is documented") == true)
+        #expect(RoutineCatalogue.named("ExAcquireRundownProtectionCacheAware")?.irqlNote?.contains("no IRQL is documented") == true)
+        #expect(RoutineCatalogue.named("ExReleaseRundownProtectionCacheAware")?.irqlNote?.contains("no IRQL is documented") == true)
     }
 
     @Test func returnsAndBinding() {
