@@ -72,7 +72,8 @@ public final class REPL {
             let input = editor?.readLine() ?? REPL.readPlainLine()
             switch input {
             case .end:
-                if editor != nil { rdsh_write_stdout("\n") }
+                // Ctrl-D leaves the cursor after the prompt: end that line first.
+                if editor != nil && isatty(STDIN_FILENO) == 1 { rdsh_write_stdout("\n") }
                 return finish()
             case .interrupted:
                 continue
@@ -108,7 +109,7 @@ public final class REPL {
         }
     }
 
-    private func finish() -> Int32 {
+    func finish() -> Int32 {
         _ = sink.take()
         session.finish()
         sink.commandFinished()
