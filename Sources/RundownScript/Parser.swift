@@ -207,6 +207,14 @@ private struct Context {
                 notes: ["a command starts with a routine name, a thread prefix 'T:', a binding 'NAME =', EX_RUNDOWN_REF or a .directive"])
         }
         var notes: [String] = []
+        if let open = token.text.firstIndex(of: "("), RoutineCatalogue.named(String(token.text[..<open])) != nil {
+            let name = String(token.text[..<open])
+            notes.append("arguments follow the routine name, separated by blanks, without parentheses or '&': \(name) R")
+            throw error(.syntax, "C call syntax is not rdsh syntax", at: token, notes: notes)
+        }
+        if token.text.uppercased() == "EX_RUNDOWN_REF" {
+            notes.append("a declaration is spelled EX_RUNDOWN_REF NAME")
+        }
         let suggestions = RoutineCatalogue.suggestions(for: token.text)
         if let note = NameSuggester.didYouMean(suggestions) { notes.append(note) }
         if first, let directive = DirectiveCatalogue.named("." + token.text.lowercased()) {
@@ -263,7 +271,14 @@ private struct Context {
         switch parameter.type {
         case .runRef, .cacheAwareRef:
             guard token.isIdentifier else {
-                throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
+                var notes = [usage]
+                if token.kind == .word {
+                    notes.insert(
+                        token.text.hasPrefix("&") || token.text.hasPrefix("*")
+                            ? "handles are plain names: no '&' or '*'"
+                            : "names are letters, digits and '_', starting with a letter or '_'", at: 0)
+                }
+                throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: notes)
             }
             return .name(token.text, column: token.column)
 

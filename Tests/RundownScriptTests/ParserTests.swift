@@ -148,6 +148,13 @@ import Testing
         expect("help", .unknownRoutine, at: "help", note: "directives start with a dot: .help")
     }
 
+    @Test func cSyntaxIsExplained() {
+        expect("ExAcquireRundownProtection(&R);", .syntax, at: "ExAcquireRundownProtection(&R);", note: "without parentheses")
+        expect("ExAcquireRundownProtection &R", .badArgument, at: "&R", note: "no '&'")
+        expect("ExAcquireRundownProtection Ré", .badArgument, at: "Ré", note: "letters, digits and '_'")
+        expect("ex_rundown_ref R", .unknownRoutine, at: "ex_rundown_ref", note: "EX_RUNDOWN_REF NAME")
+    }
+
     @Test func unknownDirectiveSuggests() {
         expect(".shwo R", .unknownDirective, at: ".shwo", note: "did you mean '.show'?")
         expect(".hlep", .unknownDirective, at: ".hlep", note: ".help")
