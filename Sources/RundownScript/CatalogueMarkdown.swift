@@ -46,7 +46,7 @@ public enum CatalogueMarkdown {
         out.append("")
         out.append("See also: " + routine.seeAlso.map { "[\($0)](#\($0.lowercased()))" }.joined(separator: ", ") + ".")
         out.append("")
-        out.append("```")
+        out.append("```rdsh")
         out.append(contentsOf: routine.example)
         out.append("```")
         out.append("")

@@ -69,6 +69,25 @@ import Testing
         }
     }
 
+    /// Every line of every ```rdsh block parses: the examples in grammar.md are real scripts.
+    @Test func rdshBlocksParse() throws {
+        let document = try #require(Self.read(Self.path))
+        var inBlock = false
+        var blocks = 0
+        for (index, line) in document.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.hasPrefix("```") {
+                inBlock = !inBlock && line == "```rdsh"
+                if inBlock { blocks += 1 }
+                continue
+            }
+            guard inBlock else { continue }
+            if case .failure(let d) = Parser.parse(line: String(line), location: SourceLocation(file: "grammar.md", line: index + 1)) {
+                Issue.record("grammar.md:\(index + 1): \(d.headline)")
+            }
+        }
+        #expect(blocks >= 21)
+    }
+
     @Test func refreshIsIdempotent() {
         let skeleton = "a\n<!-- BEGIN GENERATED: codes -->\nold\n<!-- END GENERATED: codes -->\nb"
         let once = CatalogueMarkdown.refresh(skeleton)
