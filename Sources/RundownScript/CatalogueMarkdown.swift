@@ -67,7 +67,9 @@ public enum CatalogueMarkdown {
     public static func directives() -> String {
         var out: [String] = ["| directive | what it does |", "|---|---|"]
         for spec in DirectiveCatalogue.all {
-            out.append("| `\(spec.usage)` | \(spec.summary)\(spec.interactiveOnly ? " (interactive only)" : "") |")
+            // A `|` inside a table cell must be escaped, even in a code span.
+            let usage = spec.usage.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+            out.append("| `\(usage)` | \(spec.summary) |")
         }
         out.append("")
         for spec in DirectiveCatalogue.all {

@@ -54,7 +54,7 @@ import Testing
             #expect(document.contains("#### \(routine.name)\n"), "\(routine.name)")
         }
         for directive in DirectiveCatalogue.all {
-            #expect(document.contains("`\(directive.usage)`"), "\(directive.name)")
+            #expect(document.contains("`\(directive.usage)`:"), "\(directive.name)")
         }
         for state in ["live", "waiting", "stale", "completed", "sweeping", "freed"] {
             #expect(document.contains("| `\(state)` |"), "state \(state)")
