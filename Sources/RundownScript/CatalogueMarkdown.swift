@@ -110,7 +110,7 @@ public enum CatalogueMarkdown {
                 let severity = code.defaultSeverity == .warning ? " (warning)" : ""
                 out.append("#### \(code.rawValue)\(severity)")
                 out.append("")
-                out.append("*\(code.summary).* \(code.explanation)")
+                out.append("*\(code.summary.prefix(1).uppercased() + code.summary.dropFirst()).* \(code.explanation)")
                 out.append("")
             }
         }
