@@ -47,9 +47,9 @@ import Testing
         #expect(lines[1] == "  ---")
         #expect(lines.contains("  message: \"output mismatch for 'say TRUE' (line 1)\""))
         #expect(lines.contains("    line: 2"))
-        #expect(lines.contains("  expected: |2-"))
+        #expect(lines.contains("  expected: |"))
         #expect(lines.contains("    #> FALSE"))
-        #expect(lines.contains("  got: |2-"))
+        #expect(lines.contains("  got: |"))
         #expect(lines.contains("    #> TRUE"))
         #expect(lines.last == "  ...")
     }

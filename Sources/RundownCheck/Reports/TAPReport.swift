@@ -45,7 +45,7 @@ public enum TAPReport {
         var block = ["  ---", "  message: \(quoted(message))", "  severity: fail"]
         if let first = result.failures.first {
             block += ["  at:", "    file: \(quoted(result.path))", "    line: \(first.line)"]
-            block += literal("expected", first.expected)
+            block += literal("expected", first.expected.map { String($0.trimmingLeadingBlanks()) })
             block += literal("got", first.got)
             var hunks: [String] = []
             for failure in result.failures {
@@ -59,11 +59,28 @@ public enum TAPReport {
         return block
     }
 
-    /// A YAML literal block scalar with an explicit indentation indicator (hunk lines start with
-    /// blanks), or an empty string.
+    /// A YAML literal block scalar (`|`), or an empty string.
+    ///
+    /// Its first line never starts with a blank (expectation lines are written without their
+    /// indentation, and a hunk starts with its `file:line:` header), so the plain `|` form is
+    /// enough: it is what YAMLish readers such as Perl's TAP::Parser support.
     private static func literal(_ key: String, _ lines: [String]) -> [String] {
-        guard !lines.isEmpty else { return ["  \(key): \"\""] }
-        return ["  \(key): |2-"] + lines.map { "    " + sanitize($0) }
+        let body = lines.map { sanitize($0) }.filter { !$0.isEmpty }
+        guard !body.isEmpty else { return ["  \(key): \"\""] }
+        return ["  \(key): |"] + body.map { "    " + $0 }
+    }
+
+    /// Control characters YAML does not allow become U+FFFD.
+    private static func sanitize(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F {
+                out.unicodeScalars.append("\u{FFFD}")
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func quoted(_ text: String) -> String {
@@ -84,19 +101,6 @@ public enum TAPReport {
             }
         }
         return out + "\""
-    }
-
-    /// Control characters YAML does not allow in a literal block become U+FFFD.
-    private static func sanitize(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F {
-                out.unicodeScalars.append("\u{FFFD}")
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     /// `#` starts a directive and `\` escapes in a TAP description.
