@@ -61,6 +61,7 @@ import Testing
         return (Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)), dir)
     }
 
+    @discardableResult
     static func expectPasses(_ script: String, directory: URL? = nil) throws -> URL {
         let (outcome, dir) = try drive(script, directory: directory)
         #expect(outcome.status == 0, "pty script failed:\n\(outcome.output)")
@@ -126,21 +127,27 @@ import Testing
                         return shown
                     time.sleep(0.05)
                 raise AssertionError("screen never showed %r:\n%s" % (text, shown))
-            def screen_lacks(text):
-                shown = screen()
-                assert text not in shown, "screen still shows %r:\n%s" % (text, shown)
+            def screen_lacks(text, timeout=10):
+                deadline = time.time() + timeout
+                while time.time() < deadline:
+                    shown = screen()
+                    if text not in shown:
+                        return shown
+                    time.sleep(0.05)
+                raise AssertionError("screen still shows %r:\n%s" % (text, shown))
             command = "env TERM=xterm EDITRC=/dev/null RDSH_HISTORY= NO_COLOR=1 LANG=C.UTF-8 '%s'" % RDSH
             tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "30", command)
             try:
                 screen_has("rdsh>")  # (capture-pane drops trailing blanks)
                 tmux("send-keys", "-t", "t", "-l", "ExAcquireRundownProtectionEx ")
                 screen_has("<RunRef> <Count>  -> BOOLEAN")
+                # Each argument typed drops its parameter from the hint.
                 tmux("send-keys", "-t", "t", "-l", "R ")
-                screen_has(" <Count>  -> BOOLEAN")
                 screen_lacks("<RunRef>")
+                screen_has("<Count>  -> BOOLEAN")
                 tmux("send-keys", "-t", "t", "-l", "2 ")
-                screen_has("-> BOOLEAN")
                 screen_lacks("<Count>")
+                screen_has("-> BOOLEAN")
                 # Tab on a unique prefix shows the completed line.
                 tmux("send-keys", "-t", "t", "C-u")
                 tmux("send-keys", "-t", "t", "-l", "ExSizeOfRundownProtectionCa")
@@ -254,5 +261,160 @@ import Testing
         if !test.stderr.contains("not written yet") {
             #expect(test.status == 0, "rdsh test on the recorded file:\n\(test.stdout)\(test.stderr)")
         }
+    }
+
+    @Test func ctrlRSearchesTheHistory() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            run(child, "n = ExSizeOfRundownProtectionCacheAware", "344")
+            run(child, ".processors 1")
+            # Ctrl-R, a fragment of an earlier line, Enter: that line runs again.
+            child.sendcontrol("r")
+            child.send("SizeOf")
+            child.send("\r")
+            child.expect_exact("32")
+            child.expect_exact("rdsh> ")
+            quit(child)
+            """#)
+    }
+
+    @Test func theUsersEditrcIsHonoured() throws {
+        try Self.expectPasses(#"""
+            rc = os.path.join(TMP, "editrc")
+            # A key bound to a string, scoped to the program name rdsh.
+            open(rc, "w").write('rdsh:bind -s "^X" "ExSizeOfRundownProtectionCacheAware"\n')
+            child = spawn(extra={"EDITRC": rc})
+            child.sendcontrol("x")
+            child.send("\r")
+            child.expect_exact("344")
+            child.expect_exact("rdsh> ")
+            quit(child)
+            """#)
+    }
+
+    @Test func helpInTheReplIsTheScriptHelp() throws {
+        let (outcome, _) = try Self.drive(#"""
+            child = spawn()
+            run(child, ".help ExAcquireRundownProtectionEx", "IRQL")
+            run(child, ".help RELEASE_WITHOUT_ACQUIRE", "RELEASE_WITHOUT_ACQUIRE")
+            quit(child)
+            """#)
+        #expect(outcome.status == 0, "\(outcome.output)")
+        let batch = try Rdsh.run(["-b"], stdin: ".help ExAcquireRundownProtectionEx\n")
+        #expect(batch.status == 0)
+        let screen = outcome.output.replacingOccurrences(of: "\r\n", with: "\n")
+        for line in batch.stdout.split(separator: "\n") {
+            #expect(screen.contains(String(line)), "REPL .help lacks: \(line)")
+        }
+        #expect(batch.stdout.contains("BOOLEAN ExAcquireRundownProtectionEx("))
+    }
+
+    // MARK: - Without a terminal
+
+    @Test func pipedStdinRunsAsAScriptWithoutBannerOrPrompt() throws {
+        let script = """
+            ExInitializeRundownProtection R
+            ExAcquireRundownProtection R
+            ExAcquireRundownProtectoin R
+            W: ExWaitForRundownProtectionRelease R
+
+            """
+        let piped = try Rdsh.run([], stdin: script)
+        let run = try Rdsh.run(["run", "-"], stdin: script)
+        #expect(piped.stdout == "TRUE\n[W] blocked in ExWaitForRundownProtectionRelease R\n    1 reference outstanding on R: 1 by main (line 2)\n")
+        #expect(piped.stdout == run.stdout)
+        #expect(piped.stderr == run.stderr)
+        #expect(piped.status == 1 && run.status == 1)
+        #expect(!piped.stdout.contains("rdsh>"))
+        #expect(piped.stderr.contains("<stdin>:3:1: error[UNKNOWN_ROUTINE]"))
+        #expect(piped.stderr.contains("error[DEADLOCK]"))
+    }
+
+    @Test func forcedInteractiveAndBatchPrintTheSameText() throws {
+        let script = """
+            ExInitializeRundownProtection R
+            ExAcquireRundownProtectionEx R 3
+            .show R
+            ExReleaseRundownProtection Q
+            .help COUNT_OUT_OF_RANGE
+
+            """
+        let environment = ["RDSH_HISTORY": ""]
+        let interactive = try Rdsh.run(["-i"], stdin: script, environment: environment)
+        let batch = try Rdsh.run(["--batch"], stdin: script, environment: environment)
+        var lines = interactive.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first.map(String.init) == "rdsh: the run-down protection shell. Type .help for the routines, Tab to complete, Ctrl-D to quit.")
+        lines.removeFirst()
+        #expect(lines.joined(separator: "\n") == batch.stdout)
+        #expect(interactive.stderr == batch.stderr)
+        #expect(batch.stdout.hasPrefix("TRUE\nR: state=live holders=3"))
+    }
+
+    @Test func echoPrintsAScriptThatPassesRdshTest() throws {
+        let dir = try Rdsh.temporaryDirectory()
+        let script = """
+            # A comment stays.
+            ExInitializeRundownProtection R
+            ExAcquireRundownProtection R
+            ExReleaseRundownProtectionEx R 2
+            ExReleaseRundownProtection R
+
+            """
+        let echoed = try Rdsh.run(["--echo"], stdin: script)
+        #expect(echoed.stdout.contains("ExAcquireRundownProtection R\n#> TRUE\n"))
+        #expect(echoed.stdout.contains("ExReleaseRundownProtectionEx R 2\n#! error[RELEASE_WITHOUT_ACQUIRE]"))
+        let file = dir.appendingPathComponent("echoed.rdsh")
+        try echoed.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let test = try Rdsh.run(["test", file.path])
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+    }
+
+    @Test func interactiveAndBatchExcludeEachOther() throws {
+        let both = try Rdsh.run(["-i", "-b"])
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("exclude"))
+    }
+
+    // MARK: - Headless completion and hints
+
+    struct CommandLineRow: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var lines: [String]
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let commandLineRows: [CommandLineRow] = [
+        .init(arguments: ["--complete", "ExAcq"], lines: [
+            "ExAcquireRundownProtection", "ExAcquireRundownProtectionCacheAware",
+            "ExAcquireRundownProtectionCacheAwareEx", "ExAcquireRundownProtectionEx",
+        ]),
+        .init(arguments: ["--complete", "ExWaitForRundownProtectionReleaseC"], lines: ["ExWaitForRundownProtectionReleaseCacheAware"]),
+        .init(arguments: ["--complete", ".re"], lines: [".read", ".record", ".reset"]),
+        .init(arguments: ["--complete", "ExAcquireRundownProtection "], lines: []),
+        // Earlier lines run first, so their handles and threads complete.
+        .init(arguments: ["--complete", "ExInitializeRundownProtection Ref\nW: ExAcquireRundownProtection R"], lines: ["Ref"]),
+        .init(arguments: ["--complete", "W: ExInitializeRundownProtection R\n.irql "], lines: ["W", "main"]),
+        .init(arguments: ["--complete", "W: ExInitializeRundownProtection R\nW"], lines: ["W:"]),
+        .init(arguments: ["--complete", "C = ExAllocateCacheAwareRundownProtection N"], lines: ["NonPagedPool", "NonPagedPoolNx"]),
+        .init(arguments: ["--complete", ".help DEAD"], lines: ["DEADLOCK"]),
+        .init(arguments: ["--hint", "ExAcquireRundownProtectionEx "], lines: ["<RunRef> <Count>  -> BOOLEAN"]),
+        .init(arguments: ["--hint", "ExAcquireRundownProtectionEx R "], lines: ["<Count>  -> BOOLEAN"]),
+        .init(arguments: ["--hint", "C = ExAllocateCacheAwareRundownProtection "], lines: ["<PoolType> <PoolTag>  -> PEX_RUNDOWN_REF_CACHE_AWARE"]),
+        .init(arguments: ["--hint", "ExAcquireRundownProtectionEx"], lines: []),
+    ]
+
+    @Test(arguments: commandLineRows)
+    func completeAndHintPrintOneLineEach(_ row: CommandLineRow) throws {
+        let result = try Rdsh.run(row.arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").map(String.init) == row.lines)
+    }
+
+    @Test func completeListsFilesAfterRead() throws {
+        let dir = try Rdsh.temporaryDirectory()
+        try "".write(to: dir.appendingPathComponent("tour.rdsh"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("tests"), withIntermediateDirectories: true)
+        let result = try Rdsh.run(["--complete", ".read t"], directory: dir)
+        #expect(result.stdout == "tests/\ntour.rdsh\n")
     }
 }
