@@ -11,7 +11,11 @@ extension Session {
                 sourceText: sourceText)
             return
         }
-        let worker = worker(named: call.threadName)
+        let threadSpan = (
+            location: call.threadColumn.map { call.location.at(column: $0) } ?? call.location,
+            length: max(1, call.thread?.count ?? 1)
+        )
+        guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else { return }
         if worker.status != .idle {
             reportThreadBlocked(worker, call: call, sourceText: sourceText)
             return
@@ -415,7 +419,7 @@ extension Session {
         }
     }
 
-    private func reportWatchdog(sourceText: String) {
+    func reportWatchdog(sourceText: String?) {
         for worker in workerOrder where worker.status == .running {
             worker.markHung()
             let what = worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command"
@@ -523,6 +527,26 @@ extension Session {
                 Diagnostic(.threadBlocked, "thread \(worker.name) is busy", location: location, length: length),
                 sourceText: sourceText)
         }
+    }
+
+    /// The thread named `name`, created when new; UNKNOWN_THREAD (and nil) when the name
+    /// differs from an existing thread only in case, which is a typo, not a new thread.
+    func knownOrNewThread(
+        _ name: String, span: (location: SourceLocation, length: Int), sourceText: String
+    ) -> Worker? {
+        if let existing = workers[name] { return existing }
+        let lowered = name.lowercased()
+        if let twin = workerOrder.first(where: { $0.name.lowercased() == lowered }) {
+            report(
+                Diagnostic(
+                    .unknownThread, "unknown thread '\(name)'", location: span.location, length: span.length,
+                    notes: [
+                        "did you mean '\(twin.name)'? thread names are case-sensitive",
+                        "known threads: " + workerOrder.map(\.name).joined(separator: ", "),
+                    ]), sourceText: sourceText)
+            return nil
+        }
+        return worker(named: name)
     }
 
     // MARK: - Declarations

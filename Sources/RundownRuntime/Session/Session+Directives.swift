@@ -62,7 +62,9 @@ extension Session {
             guard arguments.count == 2, let processor = arguments[1].integer,
                 processor >= 0, processor <= DirectiveCatalogue.maximumProcessor
             else { return bad("expected a processor number 0...\(DirectiveCatalogue.maximumProcessor)", 1) }
-            worker(named: arguments[0].text).cpu = processor
+            guard let target = knownOrNewThread(arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
+            else { return }
+            target.cpu = processor
         case ".processors":
             guard let count = arguments.first?.integer, count >= 1, count <= DirectiveCatalogue.maximumProcessorCount
             else { return bad("expected a processor count 1...\(DirectiveCatalogue.maximumProcessorCount)", 0) }
@@ -71,7 +73,9 @@ extension Session {
             guard arguments.count == 2, let level = arguments[1].irql else {
                 return bad("expected PASSIVE_LEVEL, APC_LEVEL or DISPATCH_LEVEL", 1)
             }
-            worker(named: arguments[0].text).irql = level.rawValue
+            guard let target = knownOrNewThread(arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
+            else { return }
+            target.irql = level.rawValue
         case ".reset":
             restart()
             options = initialOptions
