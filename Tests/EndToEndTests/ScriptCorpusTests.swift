@@ -61,7 +61,6 @@ import Testing
     /// one, it comes off this list.
     static let unshowable: [String: String] = [
         "WATCHDOG": "reports a bug in rdsh itself (a thread that neither finished nor parked); no correct run produces it",
-        "UNKNOWN_THREAD": "no command needs an existing thread: `T: command`, .cpu and .irql all create the thread",
     ]
 
     @Test func everyDiagnosticCodeIsShownBySomeScript() throws {
