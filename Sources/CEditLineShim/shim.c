@@ -126,6 +126,18 @@ void rdsh_sigint_install(void) {
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+void rdsh_sigint_restore(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 int rdsh_sigint_take(void) {
     int seen = sigint_seen;
     sigint_seen = 0;

@@ -48,6 +48,9 @@ public final class REPL {
         self.options = options
         self.vocabulary = vocabulary
         sink = RecordingSink(colour: options.colour)
+        // Before the session starts its threads: they inherit a mask with SIGINT blocked, so
+        // Ctrl-C always lands on this thread, in the editor's read.
+        if options.interactive { rdsh_sigint_install() }
         session = makeSession(sink)
         session.externalDirectiveHandler = { [unowned self] name, arguments, location in
             guard name == ".record" else { return false }
@@ -62,8 +65,8 @@ public final class REPL {
         rdsh_line_buffer_stdout()
         var editor: LineEditor? = nil
         if options.interactive {
-            rdsh_sigint_install()
             editor = LineEditor(historyPath: options.historyPath)
+            if editor == nil { rdsh_sigint_restore() }
             configure(editor)
             rdsh_write_stdout(REPL.banner + "\n")
         }

@@ -58,6 +58,8 @@ int rdsh_history_count(History *_Nonnull h);
 /// EINTR; the handler only sets a flag. Blocks SIGINT on the calling thread (threads created
 /// later inherit the mask and never take the signal); rdsh_el_gets unblocks it while it reads.
 void rdsh_sigint_install(void);
+/// Puts SIGINT back to its default action and unblocks it (no editor after all).
+void rdsh_sigint_restore(void);
 /// Returns whether SIGINT arrived since the last call, and clears the flag.
 int rdsh_sigint_take(void);
 
