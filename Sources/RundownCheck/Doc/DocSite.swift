@@ -100,6 +100,8 @@ public struct DocSite: Sendable {
 
     /// `to` as seen from `from` (both relative to the current directory, or both absolute).
     static func relativePath(from: String, to: String) -> String {
+        // Mixed absolute and relative paths have no relative form without the working directory.
+        guard from.hasPrefix("/") == to.hasPrefix("/") else { return to }
         let base = components(of: from)
         let target = components(of: to)
         var common = 0
