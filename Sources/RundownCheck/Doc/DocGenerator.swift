@@ -154,7 +154,7 @@ public struct DocGenerator: Sendable {
             out.table(
                 ["bug", "diagnostics"],
                 families.map { family in
-                    ["[\(family.title)](misuse/\(family.name).md)", family.codes.map { codeLink($0, depth: 0) }.joined(separator: ", ")]
+                    ["[\(shortTitle(family.title))](misuse/\(family.name).md)", family.codes.map { codeLink($0, depth: 0) }.joined(separator: ", ")]
                 })
         }
         out.heading(2, "Diagnostics")
@@ -285,6 +285,18 @@ public struct DocGenerator: Sendable {
     }
 
     // MARK: - Words
+
+    /// A misuse title without its leading "Bug: " (the table is all bugs), capitalized.
+    func shortTitle(_ title: String) -> String {
+        if title.hasPrefix("Bug (in the script): ") {
+            return "In the script: " + title.dropFirst("Bug (in the script): ".count)
+        }
+        if title.hasPrefix("Bug: ") {
+            let rest = title.dropFirst("Bug: ".count)
+            return rest.prefix(1).uppercased() + rest.dropFirst()
+        }
+        return title
+    }
 
     func returnsText(_ kind: ReturnKind) -> String {
         switch kind {
