@@ -32,7 +32,8 @@ public struct Call: Sendable, Hashable {
         self.text = text
         self.threadColumn = threadColumn
         self.bindingColumn = bindingColumn
-        self.argumentLengths = argumentLengths.count == arguments.count ? argumentLengths : arguments.map { _ in 1 }
+        self.argumentLengths =
+            argumentLengths.count == arguments.count ? argumentLengths : arguments.map { _ in 1 }
     }
 
     /// The thread the call runs on: the prefix, or `main`.

@@ -32,7 +32,9 @@ public enum CatalogueMarkdown {
         out.append("Parameters: \(parameters).  ")
         out.append("Prints: \(printed(routine.returns)).  ")
         var irql = "IRQL: at most \(routine.maxIrql.name)"
-        if let note = routine.irqlNote { irql += " (\(note.hasSuffix(".") ? String(note.dropLast()) : note))" }
+        if let note = routine.irqlNote {
+            irql += " (\(note.hasSuffix(".") ? String(note.dropLast()) : note))"
+        }
         out.append(irql + ".  ")
         out.append("Reference: <\(routine.docURL)>")
         out.append("")
@@ -44,7 +46,9 @@ public enum CatalogueMarkdown {
         out.append("Misuse and what real Windows does:")
         out.append(contentsOf: routine.misuse.map { "- \($0)" })
         out.append("")
-        out.append("See also: " + routine.seeAlso.map { "[\($0)](#\($0.lowercased()))" }.joined(separator: ", ") + ".")
+        out.append(
+            "See also: " + routine.seeAlso.map { "[\($0)](#\($0.lowercased()))" }.joined(separator: ", ")
+                + ".")
         out.append("")
         out.append("```rdsh")
         out.append(contentsOf: routine.example)
@@ -68,7 +72,8 @@ public enum CatalogueMarkdown {
         var out: [String] = ["| directive | what it does |", "|---|---|"]
         for spec in DirectiveCatalogue.all {
             // A `|` inside a table cell must be escaped, even in a code span.
-            let usage = spec.usage.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+            let usage = spec.usage.split(separator: "|", omittingEmptySubsequences: false).joined(
+                separator: "\\|")
             out.append("| `\(usage)` | \(spec.summary) |")
         }
         out.append("")
@@ -76,7 +81,9 @@ public enum CatalogueMarkdown {
             out.append("#### \(spec.name)")
             out.append("")
             out.append("`\(spec.usage)`: \(spec.details)")
-            let kinds = spec.parameters.map { "`\($0.name)` is \(phrase($0.kind))\($0.optional ? " (optional)" : "")" }
+            let kinds = spec.parameters.map {
+                "`\($0.name)` is \(phrase($0.kind))\($0.optional ? " (optional)" : "")"
+            }
             if !kinds.isEmpty { out.append("Arguments: " + kinds.joined(separator: "; ") + ".") }
             out.append("")
         }
@@ -110,7 +117,9 @@ public enum CatalogueMarkdown {
                 let severity = code.defaultSeverity == .warning ? " (warning)" : ""
                 out.append("#### \(code.rawValue)\(severity)")
                 out.append("")
-                out.append("*\(code.summary.prefix(1).uppercased() + code.summary.dropFirst()).* \(code.explanation)")
+                out.append(
+                    "*\(code.summary.prefix(1).uppercased() + code.summary.dropFirst()).* \(code.explanation)"
+                )
                 out.append("")
             }
         }

@@ -15,7 +15,9 @@ public enum DiagnosticRenderer {
     /// ```
     /// The source line and caret appear when `sourceLine` is given and the diagnostic has a
     /// location. With `color`, the severity and caret are bold red/magenta (only on a tty).
-    public static func terminal(_ diagnostic: Diagnostic, sourceLine: String? = nil, color: Bool = false) -> [String] {
+    public static func terminal(_ diagnostic: Diagnostic, sourceLine: String? = nil, color: Bool = false)
+        -> [String]
+    {
         let severityText: String
         if color {
             let tint = diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;35m"
@@ -27,7 +29,9 @@ public enum DiagnosticRenderer {
         if let location = diagnostic.location {
             lines.append("\(location): \(severityText): \(diagnostic.message)")
             if let sourceLine {
-                lines.append(contentsOf: excerpt(sourceLine, column: location.column, length: diagnostic.length, color: color))
+                lines.append(
+                    contentsOf: excerpt(
+                        sourceLine, column: location.column, length: diagnostic.length, color: color))
             }
         } else {
             lines.append("\(severityText): \(diagnostic.message)")

@@ -48,7 +48,9 @@ public enum DirectiveCatalogue {
         DirectiveSpec(
             name: ".echo", parameters: [DirectiveParameter("on|off", .onOff)],
             summary: "Echo each command before its output",
-            details: "With echo on, every command is written to the transcript before its output, so the output reads as a script."),
+            details:
+                "With echo on, every command is written to the transcript before its output, so the output reads as a script."
+        ),
         DirectiveSpec(
             name: ".bail", parameters: [DirectiveParameter("on|off", .onOff)],
             summary: "Stop at the first error",
@@ -56,9 +58,11 @@ public enum DirectiveCatalogue {
         DirectiveSpec(
             name: ".exit", parameters: [],
             summary: "Stop reading commands",
-            details: "Ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."),
+            details:
+                "Ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."),
         DirectiveSpec(
-            name: ".cpu", parameters: [DirectiveParameter("T", .thread), DirectiveParameter("N", .processor)],
+            name: ".cpu",
+            parameters: [DirectiveParameter("T", .thread), DirectiveParameter("N", .processor)],
             summary: "Put thread T on virtual processor N",
             details: """
                 Cache-aware acquire and release use the slot of the calling thread's processor: \
@@ -73,20 +77,30 @@ public enum DirectiveCatalogue {
                 slot count of new cache-aware objects. Existing objects keep their slots.
                 """),
         DirectiveSpec(
-            name: ".irql", parameters: [DirectiveParameter("T", .thread), DirectiveParameter("LEVEL", .irql)],
+            name: ".irql",
+            parameters: [DirectiveParameter("T", .thread), DirectiveParameter("LEVEL", .irql)],
             summary: "Set thread T's IRQL (PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL)",
-            details: "Every call is checked against its routine's documented IRQL limit (IRQL_TOO_HIGH). Threads start at PASSIVE_LEVEL."),
+            details:
+                "Every call is checked against its routine's documented IRQL limit (IRQL_TOO_HIGH). Threads start at PASSIVE_LEVEL."
+        ),
         DirectiveSpec(
             name: ".reset", parameters: [],
             summary: "Start over: forget every handle and thread",
-            details: "Ends every thread and forgets every handle, binding and setting, as if the session had just started. Pending end-of-script reports are not made."),
+            details:
+                "Ends every thread and forgets every handle, binding and setting, as if the session had just started. Pending end-of-script reports are not made."
+        ),
         DirectiveSpec(
             name: ".record", parameters: [DirectiveParameter("FILE|off", .fileOrOff)],
             summary: "Record the session to FILE as a test script (REPL)",
-            details: "Appends each command and its output to FILE in test-script form (`#>` and `#!` lines), so the recording runs under `rdsh test`. `.record off` stops.",
+            details:
+                "Appends each command and its output to FILE in test-script form (`#>` and `#!` lines), so the recording runs under `rdsh test`. `.record off` stops.",
             interactiveOnly: true),
         DirectiveSpec(
-            name: ".fault", parameters: [DirectiveParameter("alloc", .keyword(["alloc"])), DirectiveParameter("N", .count, optional: true)],
+            name: ".fault",
+            parameters: [
+                DirectiveParameter("alloc", .keyword(["alloc"])),
+                DirectiveParameter("N", .count, optional: true),
+            ],
             summary: "Make the next N pool allocations fail (default 1)",
             details: """
                 The next N pool allocations fail, so ExAllocateCacheAwareRundownProtection \
@@ -95,7 +109,8 @@ public enum DirectiveCatalogue {
                 """),
     ]
 
-    private static let byName: [String: DirectiveSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    private static let byName: [String: DirectiveSpec] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     /// The directive named exactly `name` (with its dot), or nil.
     public static func named(_ name: String) -> DirectiveSpec? { byName[name] }

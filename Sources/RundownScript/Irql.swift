@@ -1,3 +1,5 @@
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// The cases keep the WDK spelling on purpose (design.md §2).
 /// The interrupt request levels a script thread can run at (`.irql T LEVEL`).
 ///
 /// Case names are spelled as in the WDK so that they print and parse the way driver

@@ -14,7 +14,9 @@ public enum Lexer {
     }
 
     /// The lexer proper, over the line's UTF-8 bytes (no copy for native strings).
-    static func tokenize(bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> Result<[Token], Diagnostic> {
+    static func tokenize(bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> Result<
+        [Token], Diagnostic
+    > {
         var tokens: [Token] = []
         tokens.reserveCapacity(6)
         var index = 0
@@ -35,7 +37,10 @@ public enum Lexer {
             case 0x23:  // '#': comment to end of line
                 return .success(tokens)
             case 0x3A, 0x3D:  // ':' '='
-                tokens.append(Token(kind: byte == 0x3A ? .colon : .equals, text: byte == 0x3A ? ":" : "=", column: column, length: 1))
+                tokens.append(
+                    Token(
+                        kind: byte == 0x3A ? .colon : .equals, text: byte == 0x3A ? ":" : "=", column: column,
+                        length: 1))
                 index += 1
                 column += 1
             case 0x27, 0x22:  // quote: tag or string
@@ -54,10 +59,16 @@ public enum Lexer {
                         Diagnostic(
                             .syntax, "unterminated \(what): missing closing \(closing)",
                             location: location.at(column: startColumn), length: 1,
-                            notes: [quote == 0x27 ? "a pool tag is four characters in single quotes, e.g. 'RdTg'" : "a string ends at the next \" on the same line"]))
+                            notes: [
+                                quote == 0x27
+                                    ? "a pool tag is four characters in single quotes, e.g. 'RdTg'"
+                                    : "a string ends at the next \" on the same line"
+                            ]))
                 }
                 tokens.append(
-                    Token(kind: quote == 0x27 ? .tag : .string, text: text(index + 1, probe), column: startColumn, length: width + 1))
+                    Token(
+                        kind: quote == 0x27 ? .tag : .string, text: text(index + 1, probe),
+                        column: startColumn, length: width + 1))
                 index = probe + 1
                 column = startColumn + width + 1
             default:
@@ -72,14 +83,19 @@ public enum Lexer {
                 let startColumn = column
                 while index < end {
                     let b = bytes[index]
-                    if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x23 || b == 0x3A || b == 0x3D || b == 0x27 || b == 0x22 || b < 0x20 || b == 0x7F {
+                    if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x23 || b == 0x3A || b == 0x3D || b == 0x27
+                        || b == 0x22 || b < 0x20 || b == 0x7F
+                    {
                         break
                     }
                     if !isContinuation(b) { column += 1 }
                     index += 1
                 }
                 let word = text(start, index)
-                tokens.append(Token(kind: isInteger(bytes[start..<index]) ? .integer : .word, text: word, column: startColumn, length: column - startColumn))
+                tokens.append(
+                    Token(
+                        kind: isInteger(bytes[start..<index]) ? .integer : .word, text: word,
+                        column: startColumn, length: column - startColumn))
             }
         }
         return .success(tokens)
@@ -91,7 +107,9 @@ public enum Lexer {
         if digits.first == 0x2D { digits = digits.dropFirst() }
         guard !digits.isEmpty else { return false }
         if digits.count > 2, digits.first == 0x30, digits[digits.startIndex + 1] | 0x20 == 0x78 {
-            return digits.dropFirst(2).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+            return digits.dropFirst(2).allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66)
+            }
         }
         return digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }

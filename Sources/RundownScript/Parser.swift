@@ -27,7 +27,8 @@ public enum Parser {
         }
     }
 
-    static func parse(tokens: [Token], line: String, location: SourceLocation) throws(Diagnostic) -> Statement {
+    static func parse(tokens: [Token], line: String, location: SourceLocation) throws(Diagnostic) -> Statement
+    {
         guard let first = tokens.first else { return .empty }
         let context = Context(tokens: tokens, location: location, line: line)
         if first.kind == .word, first.text.hasPrefix(".") {
@@ -46,8 +47,10 @@ private struct Context {
     let location: SourceLocation
     let line: String
 
-    func error(_ code: DiagnosticCode, _ message: String, at token: Token, notes: [String] = []) -> Diagnostic {
-        Diagnostic(code, message, location: location.at(column: token.column), length: token.length, notes: notes)
+    func error(_ code: DiagnosticCode, _ message: String, at token: Token, notes: [String] = []) -> Diagnostic
+    {
+        Diagnostic(
+            code, message, location: location.at(column: token.column), length: token.length, notes: notes)
     }
 
     /// The column just after the last token: where a missing argument belongs.
@@ -74,7 +77,8 @@ private struct Context {
                 notes: ["names are letters, digits and '_', starting with a letter or '_'"])
         }
         if Parser.reservedWords.contains(token.text) {
-            throw error(.badArgument, "'\(token.text)' is a reserved word and cannot name a \(role)", at: token)
+            throw error(
+                .badArgument, "'\(token.text)' is a reserved word and cannot name a \(role)", at: token)
         }
         return token.text
     }
@@ -85,7 +89,8 @@ private struct Context {
         let keyword = tokens[index]
         if keyword.text == "EX_RUNDOWN_REF_CACHE_AWARE" {
             throw error(
-                .syntax, "EX_RUNDOWN_REF_CACHE_AWARE cannot be declared: the structure is opaque", at: keyword,
+                .syntax, "EX_RUNDOWN_REF_CACHE_AWARE cannot be declared: the structure is opaque",
+                at: keyword,
                 notes: [
                     "allocate one: C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'",
                     "or lay one out in storage: n = ExSizeOfRundownProtectionCacheAware, then ExInitializeRundownProtectionCacheAware C n",
@@ -94,7 +99,8 @@ private struct Context {
         let usage = "usage: EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]"
         guard index + 1 < tokens.count else {
             throw Diagnostic(
-                .syntax, "expected a name after EX_RUNDOWN_REF", location: location.at(column: endColumn), notes: [usage])
+                .syntax, "expected a name after EX_RUNDOWN_REF", location: location.at(column: endColumn),
+                notes: [usage])
         }
         let nameToken = tokens[index + 1]
         let name = try checkName(nameToken, role: "handle")
@@ -104,11 +110,13 @@ private struct Context {
         }
         let equals = tokens[index + 2]
         guard equals.kind == .equals else {
-            throw error(.syntax, "unexpected \(describe(equals)) after the declared name", at: equals, notes: [usage])
+            throw error(
+                .syntax, "unexpected \(describe(equals)) after the declared name", at: equals, notes: [usage])
         }
         guard index + 3 < tokens.count else {
             throw Diagnostic(
-                .syntax, "expected EX_RUNDOWN_ACTIVE after '='", location: location.at(column: endColumn), notes: [usage])
+                .syntax, "expected EX_RUNDOWN_ACTIVE after '='", location: location.at(column: endColumn),
+                notes: [usage])
         }
         let value = tokens[index + 3]
         guard value.kind == .word, value.text == "EX_RUNDOWN_ACTIVE" else {
@@ -118,7 +126,8 @@ private struct Context {
         }
         if index + 4 < tokens.count {
             let extra = tokens[index + 4]
-            throw error(.syntax, "unexpected \(describe(extra)) after EX_RUNDOWN_ACTIVE", at: extra, notes: [usage])
+            throw error(
+                .syntax, "unexpected \(describe(extra)) after EX_RUNDOWN_ACTIVE", at: extra, notes: [usage])
         }
         return .declare(name: name, runDown: true, location: nameLocation)
     }
@@ -139,7 +148,8 @@ private struct Context {
             index = 2
             guard index < tokens.count else {
                 throw Diagnostic(
-                    .syntax, "expected a command after '\(tokens[0].text):'", location: location.at(column: endColumn),
+                    .syntax, "expected a command after '\(tokens[0].text):'",
+                    location: location.at(column: endColumn),
                     notes: ["usage: THREAD: Routine arguments..."])
             }
             let next = tokens[index]
@@ -204,12 +214,18 @@ private struct Context {
         guard token.kind == .word else {
             throw error(
                 .syntax, "expected a routine name, got \(describe(token))", at: token,
-                notes: ["a command starts with a routine name, a thread prefix 'T:', a binding 'NAME =', EX_RUNDOWN_REF or a .directive"])
+                notes: [
+                    "a command starts with a routine name, a thread prefix 'T:', a binding 'NAME =', EX_RUNDOWN_REF or a .directive"
+                ])
         }
         var notes: [String] = []
-        if let open = token.text.firstIndex(of: "("), RoutineCatalogue.named(String(token.text[..<open])) != nil {
+        if let open = token.text.firstIndex(of: "("),
+            RoutineCatalogue.named(String(token.text[..<open])) != nil
+        {
             let name = String(token.text[..<open])
-            notes.append("arguments follow the routine name, separated by blanks, without parentheses or '&': \(name) R")
+            notes.append(
+                "arguments follow the routine name, separated by blanks, without parentheses or '&': \(name) R"
+            )
             throw error(.syntax, "C call syntax is not rdsh syntax", at: token, notes: notes)
         }
         if token.text.uppercased() == "EX_RUNDOWN_REF" {
@@ -226,7 +242,9 @@ private struct Context {
         throw error(.unknownRoutine, "unknown routine '\(token.text)'", at: token, notes: notes)
     }
 
-    func checkArguments(_ given: [Token], of routine: Routine, routineToken: Token) throws(Diagnostic) -> [Argument] {
+    func checkArguments(_ given: [Token], of routine: Routine, routineToken: Token) throws(Diagnostic)
+        -> [Argument]
+    {
         var usage: String { "usage: \(routine.usage)" }
         let parameters = routine.parameters
         if let stray = given.first(where: { $0.kind == .colon || $0.kind == .equals }) {
@@ -241,13 +259,16 @@ private struct Context {
                 : "takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") (\(parameters.map(\.name).joined(separator: " ")))"
             throw Diagnostic(
                 .syntax, "too many arguments: \(routine.name) \(takes)",
-                location: location.at(column: extra.column), length: last.endColumn - extra.column, notes: [usage])
+                location: location.at(column: extra.column), length: last.endColumn - extra.column,
+                notes: [usage])
         }
         var arguments: [Argument] = []
         for (position, parameter) in parameters.enumerated() {
             guard position < given.count else {
                 let missing = parameters[position...].map(\.name)
-                let what = missing.count == 1 ? "argument \(missing[0])" : "arguments \(missing.joined(separator: " "))"
+                let what =
+                    missing.count == 1
+                    ? "argument \(missing[0])" : "arguments \(missing.joined(separator: " "))"
                 throw Diagnostic(
                     .syntax, "missing \(what) for \(routine.name)", location: location.at(column: endColumn),
                     notes: [usage])
@@ -257,7 +278,9 @@ private struct Context {
         return arguments
     }
 
-    func checkArgument(_ token: Token, for parameter: Parameter, usage makeUsage: @autoclosure () -> String) throws(Diagnostic) -> Argument {
+    func checkArgument(_ token: Token, for parameter: Parameter, usage makeUsage: @autoclosure () -> String)
+        throws(Diagnostic) -> Argument
+    {
         var usage: String { makeUsage() }
         var expected: String { "expected \(parameter.name): \(parameter.type.phrase)" }
         switch token.kind {
@@ -304,7 +327,8 @@ private struct Context {
             let (negative, magnitude) = Lexer.integerValue(token.text)
             guard let magnitude, !negative || magnitude == 0, magnitude <= UInt64(Int.max) else {
                 throw error(
-                    .badArgument, "size \(token.text) \(negative ? "is negative" : "is too large for a SIZE_T")", at: token,
+                    .badArgument,
+                    "size \(token.text) \(negative ? "is negative" : "is too large for a SIZE_T")", at: token,
                     notes: ["bind the right size with: n = ExSizeOfRundownProtectionCacheAware", usage])
             }
             return .integer(Int(magnitude), column: token.column)
@@ -315,12 +339,14 @@ private struct Context {
             }
             var notes: [String] = []
             if token.kind == .word,
-                let note = NameSuggester.didYouMean(NameSuggester.suggestions(for: token.text, among: ParameterType.poolTypeNames))
+                let note = NameSuggester.didYouMean(
+                    NameSuggester.suggestions(for: token.text, among: ParameterType.poolTypeNames))
             {
                 notes.append(note)
             }
             notes.append("pool types: " + ParameterType.poolTypeNames.joined(separator: ", "))
-            throw error(.badArgument, "\(describe(token)) is not a pool type", at: token, notes: notes + [usage])
+            throw error(
+                .badArgument, "\(describe(token)) is not a pool type", at: token, notes: notes + [usage])
 
         case .poolTag:
             switch token.kind {
@@ -332,7 +358,8 @@ private struct Context {
                         ? "must be printable ASCII characters"
                         : "has \(count) character\(count == 1 ? "" : "s")"
                     throw error(
-                        .badArgument, "a pool tag is exactly four characters; \(token.spelling) \(why)", at: token,
+                        .badArgument, "a pool tag is exactly four characters; \(token.spelling) \(why)",
+                        at: token,
                         notes: ["example: 'RdTg'", usage])
                 }
                 return .tag(value, text: token.spelling, column: token.column)
@@ -341,7 +368,9 @@ private struct Context {
                 guard let magnitude, !negative || magnitude == 0, magnitude <= 0xFFFF_FFFF else {
                     throw error(
                         .badArgument, "pool tag \(token.text) does not fit a ULONG", at: token,
-                        notes: ["a pool tag is four characters in single quotes, e.g. 'RdTg', or an integer 0 ... 0xFFFFFFFF"])
+                        notes: [
+                            "a pool tag is four characters in single quotes, e.g. 'RdTg', or an integer 0 ... 0xFFFFFFFF"
+                        ])
                 }
                 return .tag(UInt32(magnitude), text: token.text, column: token.column)
             default:
@@ -360,7 +389,8 @@ private struct Context {
                 notes.append(note)
             }
             notes.append("`.help` lists the directives")
-            throw error(.unknownDirective, "unknown directive '\(nameToken.text)'", at: nameToken, notes: notes)
+            throw error(
+                .unknownDirective, "unknown directive '\(nameToken.text)'", at: nameToken, notes: notes)
         }
         var usage: String { "usage: \(spec.usage)" }
         let given = Array(tokens.dropFirst())
@@ -385,10 +415,14 @@ private struct Context {
             try checkDirectiveArgument(token, parameter, usage: usage)
             arguments.append(DirectiveArgument(text: token.text, column: token.column, length: token.length))
         }
-        return Directive(name: spec.name, spec: spec, arguments: arguments, location: location.at(column: nameToken.column))
+        return Directive(
+            name: spec.name, spec: spec, arguments: arguments, location: location.at(column: nameToken.column)
+        )
     }
 
-    func checkDirectiveArgument(_ token: Token, _ parameter: DirectiveParameter, usage makeUsage: @autoclosure () -> String) throws(Diagnostic) {
+    func checkDirectiveArgument(
+        _ token: Token, _ parameter: DirectiveParameter, usage makeUsage: @autoclosure () -> String
+    ) throws(Diagnostic) {
         var usage: String { makeUsage() }
         func bad(_ message: String, _ extra: [String] = []) -> Diagnostic {
             error(.badArgument, message, at: token, notes: extra + [usage])
@@ -418,7 +452,9 @@ private struct Context {
             return
         case .handle, .thread:
             guard token.isIdentifier else {
-                throw bad("expected a \(parameter.kind == .handle ? "handle" : "thread") name, got \(describe(token))")
+                throw bad(
+                    "expected a \(parameter.kind == .handle ? "handle" : "thread") name, got \(describe(token))"
+                )
             }
         case .onOff:
             guard token.kind == .word, ["on", "off"].contains(token.text.lowercased()) else {

@@ -4,7 +4,8 @@ public enum PoolTag {
     /// Nil unless `text` is exactly four printable ASCII characters.
     public static func value(of text: String) -> UInt32? {
         let bytes = Array(text.utf8)
-        guard bytes.count == 4, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), text.unicodeScalars.count == 4 else {
+        guard bytes.count == 4, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), text.unicodeScalars.count == 4
+        else {
             return nil
         }
         return bytes.reversed().reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }

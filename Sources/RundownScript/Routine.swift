@@ -56,7 +56,8 @@ public final class Routine: Sendable, Hashable {
         self.misuse = misuse
         self.seeAlso = seeAlso
         self.example = example
-        self.docURL = "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-\(name.lowercased())"
+        self.docURL =
+            "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-\(name.lowercased())"
         self.kind = kind
     }
 

@@ -19,7 +19,7 @@ extension RoutineCatalogue {
                 """,
             contract: ["IRQL <= APC_LEVEL."],
             misuse: [
-                "Passing any other size to ExInitializeRundownProtectionCacheAware: wrong slot count, divide fault or buffer overrun (SIZE_MISMATCH).",
+                "Passing any other size to ExInitializeRundownProtectionCacheAware: wrong slot count, divide fault or buffer overrun (SIZE_MISMATCH)."
             ],
             seeAlso: ["ExInitializeRundownProtectionCacheAware", "ExAllocateCacheAwareRundownProtection"],
             example: [
@@ -34,7 +34,8 @@ extension RoutineCatalogue {
             name: "ExAllocateCacheAwareRundownProtection", family: .storage,
             parameters: [Parameter("PoolType", .poolType), Parameter("PoolTag", .poolTag)],
             returns: .pointer, maxIrql: .APC_LEVEL,
-            cSignature: "PEX_RUNDOWN_REF_CACHE_AWARE ExAllocateCacheAwareRundownProtection(_In_ POOL_TYPE PoolType, _In_ ULONG PoolTag);",
+            cSignature:
+                "PEX_RUNDOWN_REF_CACHE_AWARE ExAllocateCacheAwareRundownProtection(_In_ POOL_TYPE PoolType, _In_ ULONG PoolTag);",
             summary: "Allocates and initializes a cache-aware reference from pool (must be bound).",
             description: """
                 Allocates the header and one cache-line-aligned slot per processor from the \
@@ -67,7 +68,8 @@ extension RoutineCatalogue {
             name: "ExInitializeRundownProtectionCacheAware", family: .storage,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef), Parameter("RunRefSize", .size)],
             returns: .void, maxIrql: .APC_LEVEL,
-            cSignature: "VOID ExInitializeRundownProtectionCacheAware(_Out_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware, _In_ SIZE_T RunRefSize);",
+            cSignature:
+                "VOID ExInitializeRundownProtectionCacheAware(_Out_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware, _In_ SIZE_T RunRefSize);",
             summary: "Lays out a cache-aware reference in caller storage of RunRefSize bytes.",
             description: """
                 Builds a cache-aware reference in storage the caller provides, deriving the slot \
@@ -98,7 +100,8 @@ extension RoutineCatalogue {
         Routine(
             name: "ExFreeCacheAwareRundownProtection", family: .storage,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .void, maxIrql: .APC_LEVEL,
-            cSignature: "VOID ExFreeCacheAwareRundownProtection(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
+            cSignature:
+                "VOID ExFreeCacheAwareRundownProtection(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "Frees a cache-aware reference that ExAllocateCacheAwareRundownProtection returned.",
             description: """
                 Returns the slots and the header to pool. Normally called after the final wait \
@@ -115,7 +118,9 @@ extension RoutineCatalogue {
                 "While in use: holders and waiter touch freed pool (FREE_WHILE_IN_USE).",
                 "Twice: double free (USE_AFTER_FREE).",
             ],
-            seeAlso: ["ExAllocateCacheAwareRundownProtection", "ExWaitForRundownProtectionReleaseCacheAware"],
+            seeAlso: [
+                "ExAllocateCacheAwareRundownProtection", "ExWaitForRundownProtectionReleaseCacheAware",
+            ],
             example: [
                 "C = ExAllocateCacheAwareRundownProtection PagedPool 'RdTg'",
                 "ExWaitForRundownProtectionReleaseCacheAware C",
@@ -126,7 +131,8 @@ extension RoutineCatalogue {
             name: "ExAcquireRundownProtectionCacheAware", family: .acquire,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .boolean,
             maxIrql: .DISPATCH_LEVEL, irqlNote: undocumentedIrql,
-            cSignature: "BOOLEAN ExAcquireRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
+            cSignature:
+                "BOOLEAN ExAcquireRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "Tries to take one reference on the current processor's slot.",
             description: """
                 The plain acquire on the slot of the processor the thread runs on (set with \
@@ -141,7 +147,10 @@ extension RoutineCatalogue {
                 "Ignoring FALSE and releasing anyway (RELEASE_WITHOUT_ACQUIRE / RELEASE_AFTER_RUNDOWN).",
                 "After free: use after free (USE_AFTER_FREE); on a NULL allocation: bugcheck (NULL_HANDLE).",
             ],
-            seeAlso: ["ExAcquireRundownProtectionCacheAwareEx", "ExReleaseRundownProtectionCacheAware", "ExAcquireRundownProtection"],
+            seeAlso: [
+                "ExAcquireRundownProtectionCacheAwareEx", "ExReleaseRundownProtectionCacheAware",
+                "ExAcquireRundownProtection",
+            ],
             example: [
                 "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'",
                 ".cpu main 1",
@@ -157,7 +166,8 @@ extension RoutineCatalogue {
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef), Parameter("Count", .count)],
             returns: .boolean, maxIrql: .DISPATCH_LEVEL,
             irqlNote: "DISPATCH_LEVEL only when the storage is non-paged",
-            cSignature: "BOOLEAN ExAcquireRundownProtectionCacheAwareEx(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware, _In_ ULONG Count);",
+            cSignature:
+                "BOOLEAN ExAcquireRundownProtectionCacheAwareEx(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware, _In_ ULONG Count);",
             summary: "Tries to take Count references on the current processor's slot, all or none.",
             description: """
                 ExAcquireRundownProtectionEx on the slot of the thread's processor. Prints TRUE \
@@ -169,7 +179,7 @@ extension RoutineCatalogue {
                 "IRQL <= DISPATCH_LEVEL (non-paged storage).",
             ],
             misuse: [
-                "Count >= 0x80000000: wraps, TRUE with nothing added (COUNT_OUT_OF_RANGE).",
+                "Count >= 0x80000000: wraps, TRUE with nothing added (COUNT_OUT_OF_RANGE)."
             ],
             seeAlso: ["ExAcquireRundownProtectionCacheAware", "ExReleaseRundownProtectionCacheAwareEx"],
             example: [
@@ -185,7 +195,8 @@ extension RoutineCatalogue {
             name: "ExReleaseRundownProtectionCacheAware", family: .release,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .void,
             maxIrql: .DISPATCH_LEVEL, irqlNote: undocumentedIrql,
-            cSignature: "VOID ExReleaseRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
+            cSignature:
+                "VOID ExReleaseRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "Gives back one reference on the current processor's slot.",
             description: """
                 The plain release on the slot of the processor the thread runs on now, which \
@@ -220,7 +231,8 @@ extension RoutineCatalogue {
             name: "ExReleaseRundownProtectionCacheAwareEx", family: .release,
             parameters: [Parameter("RunRef", .cacheAwareRef), Parameter("Count", .count)], returns: .void,
             maxIrql: .DISPATCH_LEVEL, irqlNote: undocumentedIrql,
-            cSignature: "VOID ExReleaseRundownProtectionCacheAwareEx(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRef, _In_ ULONG Count);",
+            cSignature:
+                "VOID ExReleaseRundownProtectionCacheAwareEx(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRef, _In_ ULONG Count);",
             summary: "Gives back Count references on the current processor's slot.",
             description: """
                 ExReleaseRundownProtectionEx on the slot of the thread's processor. The release \
@@ -233,7 +245,7 @@ extension RoutineCatalogue {
                 "IRQL <= DISPATCH_LEVEL (non-paged storage).",
             ],
             misuse: [
-                "Count larger than outstanding (RELEASE_WITHOUT_ACQUIRE); after the wait returned (RELEASE_AFTER_RUNDOWN).",
+                "Count larger than outstanding (RELEASE_WITHOUT_ACQUIRE); after the wait returned (RELEASE_AFTER_RUNDOWN)."
             ],
             seeAlso: ["ExAcquireRundownProtectionCacheAwareEx", "ExReleaseRundownProtectionCacheAware"],
             example: [
@@ -248,8 +260,10 @@ extension RoutineCatalogue {
         Routine(
             name: "ExWaitForRundownProtectionReleaseCacheAware", family: .rundown,
             parameters: [Parameter("RunRef", .cacheAwareRef)], returns: .void, maxIrql: .APC_LEVEL,
-            irqlNote: "no IRQL is documented; the routine blocks whenever references are outstanding, so rdsh uses APC_LEVEL like the plain wait",
-            cSignature: "VOID ExWaitForRundownProtectionReleaseCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRef);",
+            irqlNote:
+                "no IRQL is documented; the routine blocks whenever references are outstanding, so rdsh uses APC_LEVEL like the plain wait",
+            cSignature:
+                "VOID ExWaitForRundownProtectionReleaseCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRef);",
             summary: "Marks every slot, then blocks until all granted references are released.",
             description: """
                 Sweeps the slots, marking each one run down and adding up its holders; then \
@@ -268,7 +282,10 @@ extension RoutineCatalogue {
                 "Two waiters at once: both hang (CONCURRENT_WAIT).",
                 "Waiting while holding: self-deadlock (WAIT_WHILE_HOLDING).",
             ],
-            seeAlso: ["ExRundownCompletedCacheAware", "ExReInitializeRundownProtectionCacheAware", "ExFreeCacheAwareRundownProtection"],
+            seeAlso: [
+                "ExRundownCompletedCacheAware", "ExReInitializeRundownProtectionCacheAware",
+                "ExFreeCacheAwareRundownProtection",
+            ],
             example: [
                 "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'",
                 "A: ExAcquireRundownProtectionCacheAware C",
@@ -285,8 +302,10 @@ extension RoutineCatalogue {
             name: "ExRundownCompletedCacheAware", family: .rundown,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "no IRQL is documented; the routine is deliberately non-paged because FtDisk calls it under a spin lock, so rdsh uses DISPATCH_LEVEL",
-            cSignature: "VOID ExRundownCompletedCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
+            irqlNote:
+                "no IRQL is documented; the routine is deliberately non-paged because FtDisk calls it under a spin lock, so rdsh uses DISPATCH_LEVEL",
+            cSignature:
+                "VOID ExRundownCompletedCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "After the wait, sets every slot to the clean completed state.",
             description: """
                 Exchanges every slot to exactly EX_RUNDOWN_ACTIVE. Acquires keep failing. Unlike \
@@ -302,7 +321,9 @@ extension RoutineCatalogue {
                 "On a live object: checked builds assert; holders' releases later crash (COMPLETED_WITHOUT_WAIT).",
                 "While a waiter is blocked: it hangs forever (COMPLETED_WHILE_WAITING).",
             ],
-            seeAlso: ["ExWaitForRundownProtectionReleaseCacheAware", "ExReInitializeRundownProtectionCacheAware"],
+            seeAlso: [
+                "ExWaitForRundownProtectionReleaseCacheAware", "ExReInitializeRundownProtectionCacheAware",
+            ],
             example: [
                 "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'",
                 "ExWaitForRundownProtectionReleaseCacheAware C",
@@ -314,8 +335,10 @@ extension RoutineCatalogue {
             name: "ExReInitializeRundownProtectionCacheAware", family: .lifecycle,
             parameters: [Parameter("RunRefCacheAware", .cacheAwareRef)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "no IRQL is documented; the routine is deliberately non-paged because FtDisk calls it under a spin lock, so rdsh uses DISPATCH_LEVEL",
-            cSignature: "VOID ExReInitializeRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
+            irqlNote:
+                "no IRQL is documented; the routine is deliberately non-paged because FtDisk calls it under a spin lock, so rdsh uses DISPATCH_LEVEL",
+            cSignature:
+                "VOID ExReInitializeRundownProtectionCacheAware(_Inout_ PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);",
             summary: "Makes a run-down cache-aware reference live again.",
             description: """
                 Sets every slot back to 0, so the object can guard a new object and be waited \

@@ -22,7 +22,10 @@ extension RoutineCatalogue {
                 "With a waiter blocked: the waiter is lost and hangs forever (INIT_WHILE_IN_USE).",
                 "On a completed or stale reference: tolerated, the reference becomes live again.",
             ],
-            seeAlso: ["ExReInitializeRundownProtection", "ExAcquireRundownProtection", "ExWaitForRundownProtectionRelease"],
+            seeAlso: [
+                "ExReInitializeRundownProtection", "ExAcquireRundownProtection",
+                "ExWaitForRundownProtectionRelease",
+            ],
             example: [
                 "ExInitializeRundownProtection R",
                 "ExAcquireRundownProtection R",
@@ -49,7 +52,9 @@ extension RoutineCatalogue {
                 "On a live reference: checked builds assert; free builds store 0 and the holders' later releases underflow (REINIT_WITHOUT_RUNDOWN).",
                 "While a waiter is blocked: the waiter hangs forever and the releases underflow the fresh count (REINIT_WHILE_WAITING).",
             ],
-            seeAlso: ["ExWaitForRundownProtectionRelease", "ExRundownCompleted", "ExInitializeRundownProtection"],
+            seeAlso: [
+                "ExWaitForRundownProtectionRelease", "ExRundownCompleted", "ExInitializeRundownProtection",
+            ],
             example: [
                 "EX_RUNDOWN_REF G = EX_RUNDOWN_ACTIVE",
                 "ExAcquireRundownProtection G",
@@ -80,7 +85,10 @@ extension RoutineCatalogue {
                 "Ignoring FALSE and using or releasing anyway: the release is a RELEASE_WITHOUT_ACQUIRE or RELEASE_AFTER_RUNDOWN.",
                 "On an uninitialized reference: undefined (rdsh has no uninitialized handles: UNKNOWN_HANDLE).",
             ],
-            seeAlso: ["ExAcquireRundownProtectionEx", "ExReleaseRundownProtection", "ExWaitForRundownProtectionRelease"],
+            seeAlso: [
+                "ExAcquireRundownProtectionEx", "ExReleaseRundownProtection",
+                "ExWaitForRundownProtectionRelease",
+            ],
             example: [
                 "ExInitializeRundownProtection R",
                 "ExAcquireRundownProtection R",
@@ -96,7 +104,8 @@ extension RoutineCatalogue {
             parameters: [Parameter("RunRef", .runRef), Parameter("Count", .count)], returns: .boolean,
             maxIrql: .DISPATCH_LEVEL,
             irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
-            cSignature: "BOOLEAN ExAcquireRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
+            cSignature:
+                "BOOLEAN ExAcquireRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
             summary: "Tries to take Count references at once, all or none.",
             description: """
                 Adds Count holders in one atomic step, or none at all once a rundown has begun; \
@@ -123,7 +132,8 @@ extension RoutineCatalogue {
         Routine(
             name: "ExReleaseRundownProtection", family: .release,
             parameters: [Parameter("RunRef", .runRef)], returns: .void, maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory; the header says _IRQL_requires_max_(DISPATCH_LEVEL)",
+            irqlNote:
+                "DISPATCH_LEVEL only when the reference is in non-paged memory; the header says _IRQL_requires_max_(DISPATCH_LEVEL)",
             cSignature: "VOID ExReleaseRundownProtection(_Inout_ PEX_RUNDOWN_REF RunRef);",
             summary: "Gives back one reference; the last one wakes the waiter.",
             description: """
@@ -143,7 +153,10 @@ extension RoutineCatalogue {
                 "After ExRundownCompleted: address 0 is used as the wait block, bugcheck (RELEASE_AFTER_RUNDOWN).",
                 "After a wait returned (stale word): writes into the waiter's dead stack frame, corruption (RELEASE_AFTER_RUNDOWN).",
             ],
-            seeAlso: ["ExAcquireRundownProtection", "ExReleaseRundownProtectionEx", "ExWaitForRundownProtectionRelease"],
+            seeAlso: [
+                "ExAcquireRundownProtection", "ExReleaseRundownProtectionEx",
+                "ExWaitForRundownProtectionRelease",
+            ],
             example: [
                 "ExInitializeRundownProtection R",
                 "ExAcquireRundownProtection R",
@@ -156,7 +169,8 @@ extension RoutineCatalogue {
             parameters: [Parameter("RunRef", .runRef), Parameter("Count", .count)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
             irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
-            cSignature: "VOID ExReleaseRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
+            cSignature:
+                "VOID ExReleaseRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
             summary: "Gives back Count references at once.",
             description: """
                 Removes Count holders. During a rundown, the release that brings the waiter's \

@@ -65,14 +65,16 @@ public enum SourceText {
             let hex = String(content[bad], radix: 16, uppercase: true)
             let diagnostic = Diagnostic(
                 .encoding, "line \(number) is not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex))",
-                location: location.at(column: column), notes: ["the line is not run; save the script as UTF-8"])
+                location: location.at(column: column),
+                notes: ["the line is not run; save the script as UTF-8"])
             return Line(number: number, text: text, diagnostic: diagnostic)
         }
         let text = String(decoding: content, as: UTF8.self)
         if content.count > maximumLineBytes {
             let column = 1 + scalarCount(content[..<maximumLineBytes])
             let diagnostic = Diagnostic(
-                .lineTooLong, "line \(number) is \(content.count) bytes long; the limit is \(maximumLineBytes)",
+                .lineTooLong,
+                "line \(number) is \(content.count) bytes long; the limit is \(maximumLineBytes)",
                 location: location.at(column: column), notes: ["the line is not run"])
             return Line(number: number, text: text, diagnostic: diagnostic)
         }
@@ -99,12 +101,20 @@ public enum SourceText {
             var upper: UInt8 = 0xBF
             switch b0 {
             case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
+            case 0xE0:
+                length = 3
+                lower = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
+            case 0xED:
+                length = 3
+                upper = 0x9F
+            case 0xF0:
+                length = 4
+                lower = 0x90
             case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
+            case 0xF4:
+                length = 4
+                upper = 0x8F
             default: return i
             }
             guard i + length <= n else { return i }

@@ -23,11 +23,15 @@ import Testing
 
     @Test(arguments: RoutineCatalogue.all)
     func rowIsComplete(_ routine: Routine) {
-        #expect(routine.docURL == "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-\(routine.name.lowercased())")
+        #expect(
+            routine.docURL
+                == "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-\(routine.name.lowercased())"
+        )
         #expect(routine.cSignature.contains(" \(routine.name)("))
         #expect(routine.cSignature.hasPrefix(routine.returns.cType + " "))
         for parameter in routine.parameters {
-            #expect(routine.cSignature.contains("\(parameter.type.cType) \(parameter.name)"), "\(parameter.name)")
+            #expect(
+                routine.cSignature.contains("\(parameter.type.cType) \(parameter.name)"), "\(parameter.name)")
         }
         #expect(!routine.summary.isEmpty && !routine.summary.contains("\n"))
         #expect(routine.description.count > 60)
@@ -44,7 +48,9 @@ import Testing
             #expect(!note.hasPrefix("No"), "irqlNote starts in lower case")
         }
         #expect(routine.kind == (routine.parameters.contains { $0.type == .runRef } ? .plain : routine.kind))
-        #expect(routine.name.hasSuffix("CacheAware") || routine.name.hasSuffix("CacheAwareEx") || routine.name.contains("CacheAware") == (routine.kind != .plain))
+        #expect(
+            routine.name.hasSuffix("CacheAware") || routine.name.hasSuffix("CacheAwareEx")
+                || routine.name.contains("CacheAware") == (routine.kind != .plain))
         if routine.contract.joined().contains("IRQL") {
             #expect(routine.contract.joined().contains(routine.maxIrql.name))
         }
@@ -62,26 +68,36 @@ import Testing
     @Test func irqlLimitsFromTheSpecification() {
         let dispatch: Set = [
             "ExAcquireRundownProtection", "ExAcquireRundownProtectionEx", "ExReleaseRundownProtection",
-            "ExReleaseRundownProtectionEx", "ExAcquireRundownProtectionCacheAware", "ExAcquireRundownProtectionCacheAwareEx",
+            "ExReleaseRundownProtectionEx", "ExAcquireRundownProtectionCacheAware",
+            "ExAcquireRundownProtectionCacheAwareEx",
             "ExReleaseRundownProtectionCacheAware", "ExReleaseRundownProtectionCacheAwareEx",
             "ExRundownCompletedCacheAware", "ExReInitializeRundownProtectionCacheAware",
         ]
         for routine in RoutineCatalogue.all {
-            #expect(routine.maxIrql == (dispatch.contains(routine.name) ? .DISPATCH_LEVEL : .APC_LEVEL), "\(routine.name)")
+            #expect(
+                routine.maxIrql == (dispatch.contains(routine.name) ? .DISPATCH_LEVEL : .APC_LEVEL),
+                "\(routine.name)")
         }
         // Undocumented limits say so.
-        #expect(RoutineCatalogue.named("ExAcquireRundownProtectionCacheAware")?.irqlNote?.contains("no IRQL is documented") == true)
-        #expect(RoutineCatalogue.named("ExReleaseRundownProtectionCacheAware")?.irqlNote?.contains("no IRQL is documented") == true)
+        #expect(
+            RoutineCatalogue.named("ExAcquireRundownProtectionCacheAware")?.irqlNote?.contains(
+                "no IRQL is documented") == true)
+        #expect(
+            RoutineCatalogue.named("ExReleaseRundownProtectionCacheAware")?.irqlNote?.contains(
+                "no IRQL is documented") == true)
     }
 
     @Test func returnsAndBinding() {
         #expect(RoutineCatalogue.named("ExAcquireRundownProtection")?.returns == .boolean)
         #expect(RoutineCatalogue.named("ExSizeOfRundownProtectionCacheAware")?.returns == .sizeT)
         #expect(RoutineCatalogue.named("ExAllocateCacheAwareRundownProtection")?.returns == .pointer)
-        #expect(RoutineCatalogue.all.filter(\.mustBind).map(\.name) == ["ExAllocateCacheAwareRundownProtection"])
+        #expect(
+            RoutineCatalogue.all.filter(\.mustBind).map(\.name) == ["ExAllocateCacheAwareRundownProtection"])
         #expect(RoutineCatalogue.all.filter { $0.returns == .boolean }.count == 4)
         #expect(RoutineCatalogue.named("ExSizeOfRundownProtectionCacheAware")?.kind == RoutineKind.none)
-        #expect(RoutineCatalogue.named("ExAcquireRundownProtectionEx")?.usage == "ExAcquireRundownProtectionEx RunRef Count")
+        #expect(
+            RoutineCatalogue.named("ExAcquireRundownProtectionEx")?.usage
+                == "ExAcquireRundownProtectionEx RunRef Count")
         #expect(
             RoutineCatalogue.named("ExAllocateCacheAwareRundownProtection")?.usage
                 == "NAME = ExAllocateCacheAwareRundownProtection PoolType PoolTag")
@@ -100,9 +116,12 @@ import Testing
         let warnings = DiagnosticCode.allCases.filter { $0.defaultSeverity == .warning }
         #expect(Set(warnings) == [.waitOnStale, .waitWhileHolding, .poolLeak])
         for name in [
-            "RELEASE_WITHOUT_ACQUIRE", "REINIT_WITHOUT_RUNDOWN", "REINIT_WHILE_WAITING", "COMPLETED_WITHOUT_WAIT",
-            "CONCURRENT_WAIT", "WAIT_AFTER_RUNDOWN", "WAIT_ON_STALE", "WAIT_WHILE_HOLDING", "FREE_NOT_ALLOCATED",
-            "FREE_WHILE_IN_USE", "USE_AFTER_FREE", "SIZE_MISMATCH", "WRONG_KIND", "COUNT_OUT_OF_RANGE", "IRQL_TOO_HIGH",
+            "RELEASE_WITHOUT_ACQUIRE", "REINIT_WITHOUT_RUNDOWN", "REINIT_WHILE_WAITING",
+            "COMPLETED_WITHOUT_WAIT",
+            "CONCURRENT_WAIT", "WAIT_AFTER_RUNDOWN", "WAIT_ON_STALE", "WAIT_WHILE_HOLDING",
+            "FREE_NOT_ALLOCATED",
+            "FREE_WHILE_IN_USE", "USE_AFTER_FREE", "SIZE_MISMATCH", "WRONG_KIND", "COUNT_OUT_OF_RANGE",
+            "IRQL_TOO_HIGH",
             "DEADLOCK", "THREAD_BLOCKED", "UNKNOWN_HANDLE", "UNKNOWN_ROUTINE", "SYNTAX", "BAD_ARGUMENT",
             "COMPLETED_WHILE_WAITING", "INIT_WHILE_IN_USE", "RELEASE_AFTER_RUNDOWN", "POOL_LEAK", "WATCHDOG",
             "NULL_HANDLE", "UNKNOWN_THREAD", "UNKNOWN_DIRECTIVE", "READ_FAILED", "ENCODING", "LINE_TOO_LONG",
@@ -114,7 +133,8 @@ import Testing
     @Test func directives() {
         #expect(
             DirectiveCatalogue.names == [
-                ".help", ".show", ".handles", ".threads", ".read", ".echo", ".bail", ".exit", ".cpu", ".processors",
+                ".help", ".show", ".handles", ".threads", ".read", ".echo", ".bail", ".exit", ".cpu",
+                ".processors",
                 ".irql", ".reset", ".record", ".fault",
             ])
         #expect(DirectiveCatalogue.named(".cpu")?.usage == ".cpu T N")
@@ -130,8 +150,12 @@ import Testing
     }
 
     @Test func helpTopics() {
-        #expect(HelpTopic.resolve("ExRundownCompleted") == .routine(RoutineCatalogue.named("ExRundownCompleted")!))
-        #expect(HelpTopic.resolve("exrundowncompleted") == .routine(RoutineCatalogue.named("ExRundownCompleted")!))
+        #expect(
+            HelpTopic.resolve("ExRundownCompleted") == .routine(RoutineCatalogue.named("ExRundownCompleted")!)
+        )
+        #expect(
+            HelpTopic.resolve("exrundowncompleted") == .routine(RoutineCatalogue.named("ExRundownCompleted")!)
+        )
         #expect(HelpTopic.resolve(".show") == .directive(DirectiveCatalogue.named(".show")!))
         #expect(HelpTopic.resolve("show") == .directive(DirectiveCatalogue.named(".show")!))
         #expect(HelpTopic.resolve("deadlock") == .code(.deadlock))
@@ -142,9 +166,14 @@ import Testing
 
 @Suite struct SuggesterTests {
     @Test func typosTranspositionsAndCase() {
-        #expect(RoutineCatalogue.suggestions(for: "ExAquireRundownProtection") == ["ExAcquireRundownProtection"])
-        #expect(RoutineCatalogue.suggestions(for: "ExAcquireRundownProtectoin") == ["ExAcquireRundownProtection"])
-        #expect(RoutineCatalogue.suggestions(for: "EXACQUIRERUNDOWNPROTECTIONEX") == ["ExAcquireRundownProtectionEx"])
+        #expect(
+            RoutineCatalogue.suggestions(for: "ExAquireRundownProtection") == ["ExAcquireRundownProtection"])
+        #expect(
+            RoutineCatalogue.suggestions(for: "ExAcquireRundownProtectoin") == ["ExAcquireRundownProtection"])
+        #expect(
+            RoutineCatalogue.suggestions(for: "EXACQUIRERUNDOWNPROTECTIONEX") == [
+                "ExAcquireRundownProtectionEx"
+            ])
         #expect(DirectiveCatalogue.suggestions(for: ".shwo") == [".show"])
         #expect(DirectiveCatalogue.suggestions(for: "help") == [".help"])
         #expect(NameSuggester.suggestions(for: "Rf", among: ["R", "Ref", "Q"]).contains("R"))

@@ -38,7 +38,9 @@ import Testing
             #expect(Self.write(fresh, to: Self.path))
             return
         }
-        #expect(fresh == document, "grammar.md is out of date: RDSH_UPDATE_GRAMMAR=1 swift test --filter GrammarDocumentTests")
+        #expect(
+            fresh == document,
+            "grammar.md is out of date: RDSH_UPDATE_GRAMMAR=1 swift test --filter GrammarDocumentTests")
         for (name, _) in CatalogueMarkdown.sections {
             #expect(document.contains("<!-- BEGIN GENERATED: \(name) -->"))
         }
@@ -81,7 +83,9 @@ import Testing
                 continue
             }
             guard inBlock else { continue }
-            if case .failure(let d) = Parser.parse(line: String(line), location: SourceLocation(file: "grammar.md", line: index + 1)) {
+            if case .failure(let d) = Parser.parse(
+                line: String(line), location: SourceLocation(file: "grammar.md", line: index + 1))
+            {
                 Issue.record("grammar.md:\(index + 1): \(d.headline)")
             }
         }

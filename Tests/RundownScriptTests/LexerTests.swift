@@ -9,7 +9,8 @@ import Testing
     @Test func wordsIntegersAndPunctuation() throws {
         let t = try tokens("W: n = ExAcquireRundownProtectionEx R 0x10 -3 42")
         #expect(t.map(\.kind) == [.word, .colon, .word, .equals, .word, .word, .integer, .integer, .integer])
-        #expect(t.map(\.text) == ["W", ":", "n", "=", "ExAcquireRundownProtectionEx", "R", "0x10", "-3", "42"])
+        #expect(
+            t.map(\.text) == ["W", ":", "n", "=", "ExAcquireRundownProtectionEx", "R", "0x10", "-3", "42"])
         #expect(t.map(\.column) == [1, 2, 4, 6, 8, 37, 39, 44, 47])
     }
 
@@ -23,8 +24,12 @@ import Testing
         #expect(try tokens("#> TRUE").isEmpty)
         #expect(try tokens("#! error[SYNTAX]: x").isEmpty)
         #expect(try tokens("#% skip: reason").isEmpty)
-        #expect(try tokens("ExAcquireRundownProtection R # why").map(\.text) == ["ExAcquireRundownProtection", "R"])
-        #expect(try tokens("ExAcquireRundownProtection R#x").map(\.text) == ["ExAcquireRundownProtection", "R"])
+        #expect(
+            try tokens("ExAcquireRundownProtection R # why").map(\.text) == [
+                "ExAcquireRundownProtection", "R",
+            ])
+        #expect(
+            try tokens("ExAcquireRundownProtection R#x").map(\.text) == ["ExAcquireRundownProtection", "R"])
     }
 
     @Test func tagsKeepHashAndBlanks() throws {
@@ -58,7 +63,8 @@ import Testing
     }
 
     @Test func controlCharacterIsASyntaxError() throws {
-        guard case .failure(let d) = Lexer.tokenize("ExAcquireRundownProtection \u{7}R", location: here) else {
+        guard case .failure(let d) = Lexer.tokenize("ExAcquireRundownProtection \u{7}R", location: here)
+        else {
             Issue.record("accepted")
             return
         }
@@ -68,7 +74,8 @@ import Testing
     }
 
     @Test func carriageReturnIsBlank() throws {
-        #expect(try tokens("ExAcquireRundownProtection R\r").map(\.text) == ["ExAcquireRundownProtection", "R"])
+        #expect(
+            try tokens("ExAcquireRundownProtection R\r").map(\.text) == ["ExAcquireRundownProtection", "R"])
     }
 
     @Test func columnsCountScalars() throws {

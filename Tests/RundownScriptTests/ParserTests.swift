@@ -54,10 +54,15 @@ import Testing
     }
 
     @Test func declarations() throws {
-        #expect(try parsed("EX_RUNDOWN_REF R") == .declare(name: "R", runDown: false, location: here.at(column: 16)))
         #expect(
-            try parsed("EX_RUNDOWN_REF G = EX_RUNDOWN_ACTIVE") == .declare(name: "G", runDown: true, location: here.at(column: 16)))
-        #expect(try parsed("EX_RUNDOWN_REF G=EX_RUNDOWN_ACTIVE # started run down") == .declare(name: "G", runDown: true, location: here.at(column: 16)))
+            try parsed("EX_RUNDOWN_REF R")
+                == .declare(name: "R", runDown: false, location: here.at(column: 16)))
+        #expect(
+            try parsed("EX_RUNDOWN_REF G = EX_RUNDOWN_ACTIVE")
+                == .declare(name: "G", runDown: true, location: here.at(column: 16)))
+        #expect(
+            try parsed("EX_RUNDOWN_REF G=EX_RUNDOWN_ACTIVE # started run down")
+                == .declare(name: "G", runDown: true, location: here.at(column: 16)))
     }
 
     @Test func directives() throws {
@@ -91,7 +96,10 @@ import Testing
     }
 
     @Test func emptyAndCommentLines() throws {
-        for line in ["", "   ", "\t", "# prose", "#> TRUE", "#! error[SYNTAX]: x", "#% xfail: later", "  # indented", "#"] {
+        for line in [
+            "", "   ", "\t", "# prose", "#> TRUE", "#! error[SYNTAX]: x", "#% xfail: later", "  # indented",
+            "#",
+        ] {
             #expect(try parsed(line) == .empty)
         }
     }
@@ -107,7 +115,8 @@ import Testing
                 case .poolTag: "'Tag1'"
                 }
             }
-            let line = ([routine.mustBind ? "X = " + routine.name : routine.name] + arguments).joined(separator: " ")
+            let line = ([routine.mustBind ? "X = " + routine.name : routine.name] + arguments).joined(
+                separator: " ")
             let c = try call(line)
             #expect(c.routine == routine)
             #expect(c.arguments.count == routine.parameters.count)
@@ -125,15 +134,22 @@ import Testing
         #expect(d.code == code, "\(d.headline)", sourceLocation: sourceLocation)
         #expect(d.location?.file == "t.rdsh", sourceLocation: sourceLocation)
         #expect(d.location?.line == 7, sourceLocation: sourceLocation)
-        #expect(d.location?.column == column(of: needle, in: line), "\(d.headline)", sourceLocation: sourceLocation)
-        #expect(d.length == (length ?? needle.unicodeScalars.count), "\(d.headline)", sourceLocation: sourceLocation)
+        #expect(
+            d.location?.column == column(of: needle, in: line), "\(d.headline)",
+            sourceLocation: sourceLocation)
+        #expect(
+            d.length == (length ?? needle.unicodeScalars.count), "\(d.headline)",
+            sourceLocation: sourceLocation)
         if let note {
             #expect(d.notes.contains { $0.contains(note) }, "\(d.notes)", sourceLocation: sourceLocation)
         }
     }
 
     /// Checks a diagnostic that points just past the end of the line (a missing argument).
-    func expectAtEnd(_ line: String, _ code: DiagnosticCode, note: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    func expectAtEnd(
+        _ line: String, _ code: DiagnosticCode, note: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         guard let d = rejected(line, sourceLocation: sourceLocation) else { return }
         let trimmed = String(line.reversed().drop(while: { $0 == " " }).reversed())
         #expect(d.code == code, "\(d.headline)", sourceLocation: sourceLocation)
@@ -143,13 +159,19 @@ import Testing
     }
 
     @Test func unknownRoutineSuggests() {
-        expect("ExAquireRundownProtection R", .unknownRoutine, at: "ExAquireRundownProtection", note: "did you mean 'ExAcquireRundownProtection'?")
-        expect("W: exacquirerundownprotection R", .unknownRoutine, at: "exacquirerundownprotection", note: "'ExAcquireRundownProtection'")
+        expect(
+            "ExAquireRundownProtection R", .unknownRoutine, at: "ExAquireRundownProtection",
+            note: "did you mean 'ExAcquireRundownProtection'?")
+        expect(
+            "W: exacquirerundownprotection R", .unknownRoutine, at: "exacquirerundownprotection",
+            note: "'ExAcquireRundownProtection'")
         expect("help", .unknownRoutine, at: "help", note: "directives start with a dot: .help")
     }
 
     @Test func cSyntaxIsExplained() {
-        expect("ExAcquireRundownProtection(&R);", .syntax, at: "ExAcquireRundownProtection(&R);", note: "without parentheses")
+        expect(
+            "ExAcquireRundownProtection(&R);", .syntax, at: "ExAcquireRundownProtection(&R);",
+            note: "without parentheses")
         expect("ExAcquireRundownProtection &R", .badArgument, at: "&R", note: "no '&'")
         expect("ExAcquireRundownProtection Ré", .badArgument, at: "Ré", note: "letters, digits and '_'")
         expect("ex_rundown_ref R", .unknownRoutine, at: "ex_rundown_ref", note: "EX_RUNDOWN_REF NAME")
@@ -161,8 +183,12 @@ import Testing
     }
 
     @Test func missingArguments() {
-        expectAtEnd("ExAcquireRundownProtectionEx R", .syntax, note: "usage: ExAcquireRundownProtectionEx RunRef Count")
-        expectAtEnd("ExAcquireRundownProtectionEx R   ", .syntax, note: "usage: ExAcquireRundownProtectionEx RunRef Count")
+        expectAtEnd(
+            "ExAcquireRundownProtectionEx R", .syntax,
+            note: "usage: ExAcquireRundownProtectionEx RunRef Count")
+        expectAtEnd(
+            "ExAcquireRundownProtectionEx R   ", .syntax,
+            note: "usage: ExAcquireRundownProtectionEx RunRef Count")
         expectAtEnd("ExAcquireRundownProtection", .syntax, note: "usage: ExAcquireRundownProtection RunRef")
         expectAtEnd(
             "C = ExAllocateCacheAwareRundownProtection", .syntax,
@@ -176,28 +202,37 @@ import Testing
     }
 
     @Test func missingArgumentMessageNamesIt() {
-        #expect(rejected("ExAcquireRundownProtectionEx R")?.message == "missing argument Count for ExAcquireRundownProtectionEx")
+        #expect(
+            rejected("ExAcquireRundownProtectionEx R")?.message
+                == "missing argument Count for ExAcquireRundownProtectionEx")
         #expect(
             rejected("ExInitializeRundownProtectionCacheAware")?.message
-                == "missing arguments RunRefCacheAware RunRefSize for ExInitializeRundownProtectionCacheAware")
+                == "missing arguments RunRefCacheAware RunRefSize for ExInitializeRundownProtectionCacheAware"
+        )
     }
 
     @Test func extraArguments() {
-        expect("ExAcquireRundownProtection R 1", .syntax, at: "1", note: "usage: ExAcquireRundownProtection RunRef")
+        expect(
+            "ExAcquireRundownProtection R 1", .syntax, at: "1",
+            note: "usage: ExAcquireRundownProtection RunRef")
         expect("ExAcquireRundownProtection R S T", .syntax, at: "S T", note: "usage")
         expect("ExSizeOfRundownProtectionCacheAware 4", .syntax, at: "4", note: "usage")
         expect(".exit now", .syntax, at: "now", note: "usage: .exit")
         expect("EX_RUNDOWN_REF G = EX_RUNDOWN_ACTIVE x", .syntax, at: "x")
-        #expect(rejected("ExSizeOfRundownProtectionCacheAware 4")?.message.contains("takes no arguments") == true)
+        #expect(
+            rejected("ExSizeOfRundownProtectionCacheAware 4")?.message.contains("takes no arguments") == true)
     }
 
     @Test func bindingRules() {
         expect("x = ExReleaseRundownProtection R", .syntax, at: "ExReleaseRundownProtection", note: "usage")
         #expect(rejected("x = ExReleaseRundownProtection R")?.message.contains("returns VOID") == true)
         expect(
-            "ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'", .syntax, at: "ExAllocateCacheAwareRundownProtection",
+            "ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'", .syntax,
+            at: "ExAllocateCacheAwareRundownProtection",
             note: "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'")
-        expect("T: ExAllocateCacheAwareRundownProtection PagedPool 'RdTg'", .syntax, at: "ExAllocateCacheAwareRundownProtection")
+        expect(
+            "T: ExAllocateCacheAwareRundownProtection PagedPool 'RdTg'", .syntax,
+            at: "ExAllocateCacheAwareRundownProtection")
         expect("n = 5", .syntax, at: "5")
         expect("3 = ExSizeOfRundownProtectionCacheAware", .badArgument, at: "3")
         expect("NULL = ExSizeOfRundownProtectionCacheAware", .badArgument, at: "NULL")
@@ -208,16 +243,22 @@ import Testing
         expect("W: EX_RUNDOWN_REF R", .syntax, at: "EX_RUNDOWN_REF")
         expect("W: V: ExAcquireRundownProtection R", .syntax, at: ": Ex", length: 1)
         expect("1W: ExAcquireRundownProtection R", .badArgument, at: "1W")
-        expect("ExAcquireRundownProtection: ExAcquireRundownProtection R", .badArgument, at: "ExAcquireRundownProtection")
+        expect(
+            "ExAcquireRundownProtection: ExAcquireRundownProtection R", .badArgument,
+            at: "ExAcquireRundownProtection")
         expect("'RdTg' R", .syntax, at: "'RdTg'")
         expect(": ExAcquireRundownProtection R", .syntax, at: ":")
     }
 
     @Test func declarationErrors() {
         expect("EX_RUNDOWN_REF 5", .badArgument, at: "5")
-        expect("EX_RUNDOWN_REF R = 0", .syntax, at: "0", note: "usage: EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]")
+        expect(
+            "EX_RUNDOWN_REF R = 0", .syntax, at: "0", note: "usage: EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]"
+        )
         expect("EX_RUNDOWN_REF R S", .syntax, at: "S")
-        expect("EX_RUNDOWN_REF_CACHE_AWARE C", .syntax, at: "EX_RUNDOWN_REF_CACHE_AWARE", note: "ExAllocateCacheAwareRundownProtection")
+        expect(
+            "EX_RUNDOWN_REF_CACHE_AWARE C", .syntax, at: "EX_RUNDOWN_REF_CACHE_AWARE",
+            note: "ExAllocateCacheAwareRundownProtection")
         expect("EX_RUNDOWN_REF ExAcquireRundownProtection", .badArgument, at: "ExAcquireRundownProtection")
     }
 
@@ -233,7 +274,9 @@ import Testing
         expect("ExAcquireRundownProtectionEx R 4294967296", .countOutOfRange, at: "4294967296", note: "ULONG")
         expect("ExAcquireRundownProtectionEx R 0x100000000", .countOutOfRange, at: "0x100000000")
         expect("ExReleaseRundownProtectionEx R -1", .countOutOfRange, at: "-1")
-        expect("ExAcquireRundownProtectionEx R 99999999999999999999999", .countOutOfRange, at: "99999999999999999999999")
+        expect(
+            "ExAcquireRundownProtectionEx R 99999999999999999999999", .countOutOfRange,
+            at: "99999999999999999999999")
         expect("ExAcquireRundownProtectionEx R 'abcd'", .badArgument, at: "'abcd'")
         expect("ExAcquireRundownProtectionEx R 3x", .badArgument, at: "3x")
         expect("ExAcquireRundownProtectionEx R 0x", .badArgument, at: "0x")
@@ -248,7 +291,9 @@ import Testing
 
     @Test func sizes() {
         expect("ExInitializeRundownProtectionCacheAware C -8", .badArgument, at: "-8")
-        expect("ExInitializeRundownProtectionCacheAware C 99999999999999999999", .badArgument, at: "99999999999999999999")
+        expect(
+            "ExInitializeRundownProtectionCacheAware C 99999999999999999999", .badArgument,
+            at: "99999999999999999999")
         expect("ExInitializeRundownProtectionCacheAware C 'RdTg'", .badArgument, at: "'RdTg'")
     }
 
@@ -256,13 +301,20 @@ import Testing
         expect(
             "C = ExAllocateCacheAwareRundownProtection NonpagedPool 'RdTg'", .badArgument, at: "NonpagedPool",
             note: "did you mean 'NonPagedPool'?")
-        expect("C = ExAllocateCacheAwareRundownProtection 0 'RdTg'", .badArgument, at: "0", note: "pool types")
-        expect("C = ExAllocateCacheAwareRundownProtection PagedPool 'Rd'", .badArgument, at: "'Rd'", note: "'RdTg'")
+        expect(
+            "C = ExAllocateCacheAwareRundownProtection 0 'RdTg'", .badArgument, at: "0", note: "pool types")
+        expect(
+            "C = ExAllocateCacheAwareRundownProtection PagedPool 'Rd'", .badArgument, at: "'Rd'",
+            note: "'RdTg'")
         expect("C = ExAllocateCacheAwareRundownProtection PagedPool 'RdTgX'", .badArgument, at: "'RdTgX'")
         expect("C = ExAllocateCacheAwareRundownProtection PagedPool ''", .badArgument, at: "''")
         expect("C = ExAllocateCacheAwareRundownProtection PagedPool 'Rdé1'", .badArgument, at: "'Rdé1'")
-        expect("C = ExAllocateCacheAwareRundownProtection PagedPool 0x100000000", .badArgument, at: "0x100000000")
-        expect("C = ExAllocateCacheAwareRundownProtection PagedPool RdTg", .badArgument, at: "RdTg", note: "usage")
+        expect(
+            "C = ExAllocateCacheAwareRundownProtection PagedPool 0x100000000", .badArgument, at: "0x100000000"
+        )
+        expect(
+            "C = ExAllocateCacheAwareRundownProtection PagedPool RdTg", .badArgument, at: "RdTg",
+            note: "usage")
         expect("C = ExAllocateCacheAwareRundownProtection PagedPool 'RdTg", .syntax, at: "'RdTg", length: 1)
     }
 

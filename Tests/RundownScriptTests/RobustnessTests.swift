@@ -19,8 +19,10 @@ import Testing
 
     static let pieces = [
         "ExAcquireRundownProtection", "ExAcquireRundownProtectionEx", "ExAllocateCacheAwareRundownProtection",
-        "ExInitializeRundownProtectionCacheAware", "ExSizeOfRundownProtectionCacheAware", "R", "C", "n", "T:", "W", ":",
-        "=", "'RdTg'", "'", "\"", "\"x y\"", "#", "#>", "0x", "0xFFFFFFFF", "4294967296", "-1", "3", "NonPagedPoolNx",
+        "ExInitializeRundownProtectionCacheAware", "ExSizeOfRundownProtectionCacheAware", "R", "C", "n", "T:",
+        "W", ":",
+        "=", "'RdTg'", "'", "\"", "\"x y\"", "#", "#>", "0x", "0xFFFFFFFF", "4294967296", "-1", "3",
+        "NonPagedPoolNx",
         "PagedPool", ".cpu", ".show", ".irql", ".fault", "alloc", "DISPATCH_LEVEL", "on", "EX_RUNDOWN_REF",
         "EX_RUNDOWN_ACTIVE", "é", "😀", "\t", " ", "  ", "\r", "\u{7}", "(", "&",
     ]
@@ -32,8 +34,12 @@ import Testing
             break
         case .failure(let d):
             let column = d.location?.column ?? 0
-            #expect(column >= 1 && column <= scalars + 1, "\(d.headline) at \(column) in \(line.debugDescription)")
-            #expect(d.length >= 1 && column + d.length <= scalars + 2, "\(d.headline) length \(d.length) in \(line.debugDescription)")
+            #expect(
+                column >= 1 && column <= scalars + 1, "\(d.headline) at \(column) in \(line.debugDescription)"
+            )
+            #expect(
+                d.length >= 1 && column + d.length <= scalars + 2,
+                "\(d.headline) length \(d.length) in \(line.debugDescription)")
             #expect(!d.message.isEmpty)
             let rendered = DiagnosticRenderer.terminal(d, sourceLine: line)
             #expect(rendered.count >= 3)
@@ -60,14 +66,19 @@ import Testing
                 // Mostly printable ASCII, with newlines, CRs, high bytes and (rarely) NUL.
                 let pick = random.below(100)
                 bytes.append(
-                    pick < 70 ? UInt8(0x20 + random.below(95)) : pick < 80 ? 0x0A : pick < 85 ? 0x0D : pick < 99 ? UInt8(0x80 + random.below(128)) : 0)
+                    pick < 70
+                        ? UInt8(0x20 + random.below(95))
+                        : pick < 80
+                            ? 0x0A : pick < 85 ? 0x0D : pick < 99 ? UInt8(0x80 + random.below(128)) : 0)
             }
             let (lines, diagnostics) = SourceText.lines(of: bytes, file: "r")
             if bytes.contains(0) {
                 #expect(lines.isEmpty && diagnostics.count == 1)
                 continue
             }
-            #expect(lines.count == bytes.split(separator: 0x0A, omittingEmptySubsequences: false).count - (bytes.last == 0x0A || bytes.isEmpty ? 1 : 0))
+            #expect(
+                lines.count == bytes.split(separator: 0x0A, omittingEmptySubsequences: false).count
+                    - (bytes.last == 0x0A || bytes.isEmpty ? 1 : 0))
             for line in lines where line.diagnostic == nil {
                 checkAnswer(line.text)
             }

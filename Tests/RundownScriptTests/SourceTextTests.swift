@@ -19,7 +19,9 @@ import Testing
     }
 
     @Test func byteOrderMarkIsSkipped() {
-        #expect(split([0xEF, 0xBB, 0xBF] + Array("ExAcquireRundownProtection R".utf8)).0.first?.text == "ExAcquireRundownProtection R")
+        #expect(
+            split([0xEF, 0xBB, 0xBF] + Array("ExAcquireRundownProtection R".utf8)).0.first?.text
+                == "ExAcquireRundownProtection R")
     }
 
     @Test func invalidUTF8IsOneDiagnosticForThatLine() {
@@ -36,7 +38,10 @@ import Testing
     }
 
     @Test func invalidSequencesAreCaught() {
-        for bad: [UInt8] in [[0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xE2, 0x82]] {
+        for bad: [UInt8] in [
+            [0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5],
+            [0xE2, 0x82],
+        ] {
             let (lines, _) = split(Array("x ".utf8) + bad)
             #expect(lines.first?.diagnostic?.code == .encoding, "\(bad)")
             #expect(lines.first?.diagnostic?.location?.column == 3, "\(bad)")
@@ -101,29 +106,41 @@ import Testing
     }
 
     @Test func caretCoversTheTokenAndKeepsTabs() {
-        let d = Diagnostic(.unknownHandle, "unknown handle 'Q'", location: SourceLocation(file: "f", line: 1, column: 4), length: 3)
+        let d = Diagnostic(
+            .unknownHandle, "unknown handle 'Q'", location: SourceLocation(file: "f", line: 1, column: 4),
+            length: 3)
         let lines = DiagnosticRenderer.terminal(d, sourceLine: "\tX QQQ")
         #expect(lines[2] == "    \t  ^^^")
     }
 
     @Test func noLocationNoExcerpt() {
         let d = Diagnostic(.deadlock, "W is blocked", notes: ["R: 1 outstanding"])
-        #expect(DiagnosticRenderer.terminal(d, sourceLine: "x") == ["error[DEADLOCK]: W is blocked", "note: R: 1 outstanding"])
+        #expect(
+            DiagnosticRenderer.terminal(d, sourceLine: "x") == [
+                "error[DEADLOCK]: W is blocked", "note: R: 1 outstanding",
+            ])
     }
 
     @Test func longSourceLinesAreCutAroundTheCaret() {
         let line = String(repeating: "a", count: 5000) + " BAD"
-        let d = Diagnostic(.syntax, "x", location: SourceLocation(file: "f", line: 1, column: 5002), length: 3)
+        let d = Diagnostic(
+            .syntax, "x", location: SourceLocation(file: "f", line: 1, column: 5002), length: 3)
         let lines = DiagnosticRenderer.terminal(d, sourceLine: line)
         #expect(lines[1].count < 140)
-        let caretOffset = lines[2].firstIndex(of: "^").map { lines[2].distance(from: lines[2].startIndex, to: $0) }
-        let badOffset = lines[1].firstIndex(of: "B").map { lines[1].distance(from: lines[1].startIndex, to: $0) }
+        let caretOffset = lines[2].firstIndex(of: "^").map {
+            lines[2].distance(from: lines[2].startIndex, to: $0)
+        }
+        let badOffset = lines[1].firstIndex(of: "B").map {
+            lines[1].distance(from: lines[1].startIndex, to: $0)
+        }
         #expect(caretOffset == badOffset)
     }
 
     @Test func parserDiagnosticsRenderUnderTheirToken() {
         let line = "ExAcquireRundownProtectionEx R 4294967296"
-        guard case .failure(let d) = Parser.parse(line: line, location: SourceLocation(file: "s.rdsh", line: 2)) else {
+        guard
+            case .failure(let d) = Parser.parse(line: line, location: SourceLocation(file: "s.rdsh", line: 2))
+        else {
             Issue.record("accepted")
             return
         }
