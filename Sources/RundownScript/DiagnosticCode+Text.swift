@@ -53,7 +53,7 @@ extension DiagnosticCode {
         case .unknownHandle:
             "a name that is not a declared, initialized or bound handle"
         case .unknownThread:
-            "a name that is not one of the session's threads"
+            "a thread name that differs from an existing thread only in case"
         case .unknownRoutine:
             "a command word that is not one of the 19 documented routines"
         case .unknownDirective:
@@ -298,11 +298,12 @@ extension DiagnosticCode {
             """
         case .unknownThread:
             """
-            A name used where an existing thread is required is not one of the session's \
-            threads (threads come into being with their first `T: command`; the thread without \
-            a prefix is `main`). Names are case-sensitive. The notes suggest the nearest thread \
-            and list the known ones. Fix: correct the spelling, or run a command on the thread \
-            first.
+            A thread name that is not one of the session's threads where rdsh will not create \
+            one. A new name in `T: command`, `.cpu T N` or `.irql T LEVEL` creates the thread, \
+            but a name that differs from an existing thread only in case (`w:` after `W:`) is \
+            taken as a typo: thread names are case-sensitive, and a silent second thread would \
+            change what the script means. Nothing runs. The notes suggest the existing thread \
+            and list the known ones. Fix: correct the spelling.
             """
         case .unknownRoutine:
             """
