@@ -25,22 +25,31 @@ struct LinePosition: Equatable {
         var inQuote = false
         var index = text.startIndex
         var commented = false
+        // Blanks separate words; `=` is a word of its own and a colon ends the first word
+        // (`x=Routine`, `W:Routine` parse like `x = Routine`, `W: Routine`).
         while index < text.endIndex {
             let c = text[index]
+            let next = text.index(after: index)
             if c == "'" { inQuote.toggle() }
-            if c == "#" && !inQuote {
+            if inQuote {
+                if start == nil { start = index }
+            } else if c == "#" {
                 commented = true
                 break
-            }
-            if c == " " || c == "\t" {
-                if let s = start, !inQuote {
-                    words.append(text[s..<index])
-                    start = nil
-                }
+            } else if c == " " || c == "\t" {
+                if let s = start { words.append(text[s..<index]) }
+                start = nil
+            } else if c == "=" {
+                if let s = start { words.append(text[s..<index]) }
+                words.append(text[index..<next])
+                start = nil
+            } else if c == ":" && words.isEmpty && start != nil {
+                words.append(text[start!..<next])
+                start = nil
             } else if start == nil {
                 start = index
             }
-            index = text.index(after: index)
+            index = next
         }
         self.words = words
         self.word = start.map { text[$0...] } ?? text[text.endIndex...]

@@ -115,6 +115,13 @@ func complete(_ line: String) -> Completion.Result {
         // Declarations.
         Row(line: "EX_RUNDOWN_REF G ", insert: "= ", candidates: ["="]),
         Row(line: "EX_RUNDOWN_REF G = EX", insert: "_RUNDOWN_ACTIVE ", candidates: ["EX_RUNDOWN_ACTIVE"]),
+        // No blanks around `:` and `=`: the parser accepts those forms too.
+        Row(line: "W:ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(line: "n=ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(line: "W:n=ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(line: "W:ExAcquireRundownProtection Ca", insert: "che ", candidates: ["Cache"]),
+        Row(line: "EX_RUNDOWN_REF G=EX_", insert: "RUNDOWN_ACTIVE ", candidates: ["EX_RUNDOWN_ACTIVE"]),
+        Row(line: "C = ExAllocateCacheAwareRundownProtection PagedPool 'a b", insert: "", candidates: []),
         // Comments, quotes and extra arguments complete nothing.
         Row(line: "ExAcquireRundownProtection R # Ex", insert: "", candidates: []),
         Row(line: "# ExAc", insert: "", candidates: []),
