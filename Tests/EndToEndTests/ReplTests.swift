@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct ReplTests {
     /// Helpers every script gets: `spawn()` starts rdsh on a pty and waits for the prompt.
     static let prelude = #"""
-        import os, sys, pexpect
+        import os, sys, time, pexpect
         RDSH, TMP = sys.argv[1], sys.argv[2]
         HISTORY = os.path.join(TMP, "history")
         def spawn(args=(), history=HISTORY, extra=None):
@@ -198,7 +198,10 @@ import Testing
         try Self.expectPasses(#"""
             child = spawn()
             run(child, "ExInitializeRundownProtection R")
-            child.send("ExAcquireRundownProtection R")
+            child.send("ExAcquireRundownProtection ")
+            child.expect_exact("-> BOOLEAN")  # the editor has the line (the hint is drawn)
+            child.send("R")
+            time.sleep(0.3)  # let the editor read it, or the tty would flush it on ^C
             child.sendintr()
             child.expect_exact("rdsh> ")
             # The interrupted line did not run, the session and its handles survived.
@@ -261,6 +264,19 @@ import Testing
         if !test.stderr.contains("not written yet") {
             #expect(test.status == 0, "rdsh test on the recorded file:\n\(test.stdout)\(test.stderr)")
         }
+    }
+
+    @Test func multibyteInputIsEditedByCharacter() throws {
+        try Self.expectPasses(#"""
+            child = spawn()
+            # Backspace must remove the whole "é" (two bytes): libedit needs setlocale first.
+            child.send("ExSizeOfRundownProtectionCacheAwar\u00e9")
+            time.sleep(0.2)
+            child.send("\x7fe\r")
+            child.expect_exact("344")
+            child.expect_exact("rdsh> ")
+            quit(child)
+            """#)
     }
 
     @Test func ctrlRSearchesTheHistory() throws {
