@@ -4,13 +4,22 @@
 ///   has no lines; a UTF-8 byte order mark at the start is skipped.
 /// - A line with bytes that are not UTF-8 gets an ENCODING diagnostic at the first bad byte.
 /// - A line longer than ``maximumLineBytes`` gets LINE_TOO_LONG.
-/// - A file with a NUL byte is binary: no lines, one ENCODING diagnostic.
+/// - A file with a NUL byte is binary, and one that starts with a UTF-16 byte order mark is
+///   UTF-16: either way no lines, one ENCODING diagnostic.
 public enum SourceText {
     /// Longest line accepted, in bytes (line ending excluded).
     public static let maximumLineBytes = 4096
 
     /// The lines of `bytes`, and every diagnostic found (also attached to their lines).
     public static func lines(of bytes: [UInt8], file: String) -> ([Line], [Diagnostic]) {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
+        {
+            let diagnostic = Diagnostic(
+                .encoding, "\(file) is UTF-16 text, not UTF-8",
+                location: SourceLocation(file: file, line: 1, column: 1), length: 1,
+                notes: ["rdsh scripts are UTF-8 text; convert it, e.g. iconv -f UTF-16 -t UTF-8"])
+            return ([], [diagnostic])
+        }
         if let nul = bytes.firstIndex(of: 0) {
             let lineNumber = 1 + bytes[..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let lineStart = bytes[..<nul].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0

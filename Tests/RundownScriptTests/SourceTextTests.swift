@@ -59,6 +59,14 @@ import Testing
         #expect(diagnostics.first?.location == SourceLocation(file: "s.rdsh", line: 2, column: 3))
     }
 
+    @Test func utf16IsNamed() {
+        let bytes: [UInt8] = [0xFF, 0xFE] + Array("R".utf8) + [0]
+        let (lines, diagnostics) = split(bytes)
+        #expect(lines.isEmpty)
+        #expect(diagnostics.map(\.code) == [.encoding])
+        #expect(diagnostics.first?.message.contains("UTF-16") == true)
+    }
+
     @Test func longLines() {
         let ok = [UInt8](repeating: 0x41, count: SourceText.maximumLineBytes)
         #expect(split(ok).0.first?.diagnostic == nil)
