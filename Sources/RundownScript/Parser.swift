@@ -202,11 +202,18 @@ private struct Context {
 
         let argumentTokens = Array(tokens[(index + 1)...])
         let arguments = try checkArguments(argumentTokens, of: routine, routineToken: routineToken)
-        let text = ([routine.name] + argumentTokens.map(\.spelling)).joined(separator: " ")
+        var text = routine.name
+        var lengths: [Int] = []
+        lengths.reserveCapacity(argumentTokens.count)
+        for token in argumentTokens {
+            text += " "
+            text += token.spelling
+            lengths.append(token.length)
+        }
         return Call(
             thread: thread, binding: binding, routine: routine, arguments: arguments,
             location: location.at(column: routineToken.column), text: text, threadColumn: threadColumn,
-            bindingColumn: bindingColumn, argumentLengths: argumentTokens.map(\.length))
+            bindingColumn: bindingColumn, argumentLengths: lengths)
     }
 
     func lookUpRoutine(_ token: Token, first: Bool) throws(Diagnostic) -> Routine {
