@@ -230,10 +230,11 @@ public final class CacheAwareRundownRef: Sendable {
     public func release(processor: Int, count: UInt32 = 1) throws(RundownViolation) {
         let s = slot(processor)
         let v = s.pointee.load(ordering: .relaxed)
-        if v & 1 == 0 && count &- 1 < 0x7FFF_FFFF {
-            if s.pointee.compareExchange(
-                expected: v, desired: v &- (UInt(count) &<< 1), ordering: .sequentiallyConsistent
-            ).exchanged {
+        let decrement = UInt(count) &<< 1
+        if v & 1 == 0 && Int(bitPattern: v) >= Int(bitPattern: decrement) && count &- 1 < 0x7FFF_FFFF {
+            if s.pointee.compareExchange(expected: v, desired: v &- decrement, ordering: .sequentiallyConsistent)
+                .exchanged
+            {
                 return
             }
         }
@@ -270,11 +271,17 @@ public final class CacheAwareRundownRef: Sendable {
         var v = s.pointee.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 == 0 {
-                // Live slot: no underflow check here. A slot may legitimately go negative, and a
-                // sum read slot by slot under concurrency is not a snapshot (the kernel skips
-                // this check on multiprocessors for the same reason); the runtime's ledger
-                // catches over-release, and a wait refuses a negative total.
                 if count == 0 { return }
+                let decrement = UInt(count) &<< 1
+                if Int(bitPattern: v) < Int(bitPattern: decrement),
+                    let outstanding = stableLiveSum().map({ Int(bitPattern: $0) >> 1 }),
+                    outstanding < Int(count)
+                {
+                    // This slot cannot cover the release alone (it may go negative: the
+                    // reference may have been acquired on another processor), and the sum of
+                    // all slots says there are not enough references outstanding.
+                    throw .releaseWithoutAcquire(outstanding: max(outstanding, 0), requested: count)
+                }
                 let (exchanged, seen) = s.pointee.compareExchange(
                     expected: v, desired: v &- (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
                 if exchanged { return }
@@ -282,7 +289,17 @@ public final class CacheAwareRundownRef: Sendable {
                 continue
             }
             if v == Self.freedPoison { throw .useAfterFree }
-            if v == 1 { throw .releaseAfterRundown(.completed) }
+            if v == 1 {
+                // A ReInitialize in progress sets every slot to 1 and then clears them from
+                // slot 0 up: a release that lands on a slot still at 1 goes to slot 0, as in
+                // modern kernels. If slot 0 is 1 too, the object is completed.
+                let first = slot(at: 0)
+                if s != first {
+                    let v0 = first.pointee.load(ordering: .sequentiallyConsistent)
+                    if v0 & 1 == 0 { return try releaseSlow(processor: 0, count: count) }
+                }
+                throw .releaseAfterRundown(.completed)
+            }
             if !block.isInUse { throw .releaseAfterRundown(.stale) }
             if count == 0 { throw .countOutOfRange(0) }
             if try block.release(count: count) {
@@ -361,12 +378,17 @@ public final class CacheAwareRundownRef: Sendable {
         for i in 0..<number { _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent) }
     }
 
-    /// ExReInitializeRundownProtectionCacheAware: every slot back to 0 (live), in index order.
-    /// Needs a preceding wait.
+    /// ExReInitializeRundownProtectionCacheAware: every slot back to 0 (live). Needs a
+    /// preceding wait.
+    ///
+    /// As in modern kernels, every slot is first set to 1 (completed) and then cleared from
+    /// slot 0 up, so a thread that acquires on a slot cleared early and releases on one not
+    /// yet cleared is redirected to slot 0 instead of hitting a stale slot.
     public func reinitialize() throws(RundownViolation) {
         if isFreed { throw .useAfterFree }
         if block.isInUse { throw .reinitWhileWaiting }
         if slotWords().contains(where: { $0 & 1 == 0 }) { throw .reinitWithoutRundown }
+        for i in 0..<number { _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent) }
         for i in 0..<number { _ = slot(at: i).pointee.exchange(0, ordering: .sequentiallyConsistent) }
     }
 
@@ -445,6 +467,19 @@ public final class CacheAwareRundownRef: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The modular sum of the slot words, read until two passes agree (a pass alone is not a
+    /// snapshot while other threads acquire on one slot and release on another); nil when a
+    /// slot is marked (a wait is sweeping: the waiter's count decides then).
+    func stableLiveSum() -> UInt? {
+        var previous = slotWords()
+        while true {
+            if previous.contains(where: { $0 & 1 != 0 }) { return nil }
+            let current = slotWords()
+            if current == previous { return current.reduce(0, &+) }
+            previous = current
+        }
+    }
 
     func slotWords() -> [UInt] {
         (0..<number).map { slot(at: $0).pointee.load(ordering: .sequentiallyConsistent) }
