@@ -15,6 +15,8 @@ public protocol InteractiveSession: AnyObject {
     var threadNames: [String] { get }
     /// Set by `.exit`.
     var shouldExit: Bool { get }
+    /// `.exit`, or an error while `.bail on`: stop reading lines.
+    var shouldStop: Bool { get }
     /// Directives the session leaves to its front end (`.record`): return true when handled.
     var externalDirectiveHandler: ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)? { get set }
 }

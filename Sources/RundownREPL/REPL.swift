@@ -15,7 +15,7 @@ public final class REPL {
         public var interactive: Bool
         /// The history file; nil turns history off.
         public var historyPath: String?
-        /// Colour the diagnostic headline word.
+        /// Colour diagnostics (severity and caret), as `rdsh run` does on a terminal.
         public var colour: Bool
         /// The name diagnostics give the input (`<stdin>`).
         public var inputName: String
@@ -37,6 +37,8 @@ public final class REPL {
     private let sink: RecordingSink
     /// Set while the line being run is a `.record` directive, which is not itself recorded.
     private var lineWasRecordDirective = false
+    /// The line being run, for the caret under a failed `.record`.
+    private var currentLine = ""
     private let recorder = SessionRecorder()
     private var session: (any InteractiveSession)!
 
@@ -84,7 +86,7 @@ public final class REPL {
                 lineNumber += 1
                 editor?.addHistory(text)
                 handle(line: text, number: lineNumber)
-                if session.shouldExit { return finish() }
+                if session.shouldStop { return finish() }
             }
         }
     }
@@ -104,6 +106,7 @@ public final class REPL {
     func handle(line: String, number: Int) {
         _ = sink.take()
         lineWasRecordDirective = false
+        currentLine = line
         session.execute(line: line, location: SourceLocation(file: options.inputName, line: number, column: 1))
         sink.commandFinished()
         let produced = sink.take()
@@ -118,7 +121,8 @@ public final class REPL {
         sink.commandFinished()
         recorder.recordEnd(entries: sink.take())
         recorder.stop()
-        return 0
+        // `.exit` ends a session normally; stopping because of an error under `.bail on` does not.
+        return session.shouldStop && !session.shouldExit ? 1 : 0
     }
 
     // MARK: - .record
@@ -133,14 +137,18 @@ public final class REPL {
             return
         }
         if let failure = recorder.start(path: argument) {
+            let column = (currentLine.firstRange(of: argument).map { currentLine.distance(from: currentLine.startIndex, to: $0.lowerBound) } ?? 0) + 1
             let diagnostic = Diagnostic(
-                .readFailed, failure, location: location, length: 7,
+                .readFailed, failure,
+                location: SourceLocation(file: location.file, line: location.line, column: column),
+                length: argument.count,
                 notes: ["usage: .record FILE | .record off"])
             for (index, text) in diagnostic.transcriptLines.enumerated() {
                 sink.emit(
                     TranscriptEntry(
                         kind: .diagnostic(diagnostic.severity), text: text, sourceLine: location.line,
-                        file: location.file, diagnostic: index == 0 ? diagnostic : nil))
+                        file: location.file, diagnostic: index == 0 ? diagnostic : nil,
+                        sourceText: index == 0 ? currentLine : nil))
             }
         }
     }
