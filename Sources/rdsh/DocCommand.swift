@@ -53,7 +53,9 @@ private struct DocStandardError: TextOutputStream {
         var bytes = Array(string.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeMutableBytes {
+                Glibc.write(2, $0.baseAddress! + offset, $0.count - offset)
+            }
             if n <= 0 { break }
             offset += n
         }

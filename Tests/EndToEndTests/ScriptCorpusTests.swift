@@ -60,7 +60,8 @@ import Testing
     /// Codes no script can show, and why. Each must stay unshowable: if a script starts to show
     /// one, it comes off this list.
     static let unshowable: [String: String] = [
-        "WATCHDOG": "reports a bug in rdsh itself (a thread that neither finished nor parked); no correct run produces it",
+        "WATCHDOG":
+            "reports a bug in rdsh itself (a thread that neither finished nor parked); no correct run produces it"
     ]
 
     @Test func everyDiagnosticCodeIsShownBySomeScript() throws {
@@ -87,7 +88,9 @@ import Testing
             }
             let header = script.lines.prefix { $0.hasPrefix("#") }.joined(separator: "\n")
             #expect(header.contains(routine.docURL), "scripts/\(path) does not link \(routine.docURL)")
-            #expect(script.calls(among: [routine.name]) == [routine.name], "scripts/\(path) never calls \(routine.name)")
+            #expect(
+                script.calls(among: [routine.name]) == [routine.name],
+                "scripts/\(path) never calls \(routine.name)")
         }
         let extra = scripts.filter { $0.path.hasPrefix("routines/") }
             .map { String($0.path.dropFirst("routines/".count).dropLast(".rdsh".count)) }
@@ -103,11 +106,12 @@ import Testing
         #expect(scenarios.count >= 10)
         for scenario in scenarios {
             // A driver pattern has threads: at least two distinct `T:` prefixes.
-            let threads = Set(scenario.commands.compactMap { command -> String? in
-                guard let colon = command.firstIndex(of: ":") else { return nil }
-                let name = command[..<colon]
-                return name.contains(" ") ? nil : String(name)
-            })
+            let threads = Set(
+                scenario.commands.compactMap { command -> String? in
+                    guard let colon = command.firstIndex(of: ":") else { return nil }
+                    let name = command[..<colon]
+                    return name.contains(" ") ? nil : String(name)
+                })
             #expect(threads.count >= 2, "scripts/\(scenario.path) uses fewer than two threads")
         }
     }
@@ -122,9 +126,11 @@ import Testing
                 Issue.record("scripts/\(bug.path) has no twin scripts/\(twin)")
                 continue
             }
-            #expect(bug.diagnosticLines.contains { $0.contains("error[") || $0.contains("warning[") },
+            #expect(
+                bug.diagnosticLines.contains { $0.contains("error[") || $0.contains("warning[") },
                 "scripts/\(bug.path) shows no diagnostic")
-            #expect(bug.diagnosticLines.contains { $0.contains("note:") },
+            #expect(
+                bug.diagnosticLines.contains { $0.contains("note:") },
                 "scripts/\(bug.path) shows no note on what real Windows does")
             #expect(fixed.diagnosticLines.isEmpty, "scripts/\(twin) still reports \(fixed.diagnosticLines)")
         }
@@ -144,9 +150,13 @@ import Testing
         let directory = try Rdsh.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let scripts = directory.appendingPathComponent("scripts")
-        try FileManager.default.createDirectory(at: scripts.appendingPathComponent("routines"), withIntermediateDirectories: true)
-        try "# ExAcquireRundownProtection: demo\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> TRUE\n"
-            .write(to: scripts.appendingPathComponent("routines/ExAcquireRundownProtection.rdsh"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: scripts.appendingPathComponent("routines"), withIntermediateDirectories: true)
+        try
+            "# ExAcquireRundownProtection: demo\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> TRUE\n"
+            .write(
+                to: scripts.appendingPathComponent("routines/ExAcquireRundownProtection.rdsh"),
+                atomically: true, encoding: .utf8)
         let first = try Rdsh.run(["doc", "scripts", "-o", "out"], directory: directory)
         #expect(first.status == 0, "\(first.stderr)")
         let page = directory.appendingPathComponent("out/routines/ExAcquireRundownProtection.md")
@@ -157,9 +167,13 @@ import Testing
         #expect(try Rdsh.run(["doc", "scripts", "-o", "out"], directory: directory).status == 0)
         #expect(try String(contentsOf: page, encoding: .utf8) == text)
         // A changed script makes the page stale; a stray page is reported too.
-        try "# ExAcquireRundownProtection: demo\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> FALSE\n"
-            .write(to: scripts.appendingPathComponent("routines/ExAcquireRundownProtection.rdsh"), atomically: true, encoding: .utf8)
-        try "stray\n".write(to: directory.appendingPathComponent("out/stray.md"), atomically: true, encoding: .utf8)
+        try
+            "# ExAcquireRundownProtection: demo\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> FALSE\n"
+            .write(
+                to: scripts.appendingPathComponent("routines/ExAcquireRundownProtection.rdsh"),
+                atomically: true, encoding: .utf8)
+        try "stray\n".write(
+            to: directory.appendingPathComponent("out/stray.md"), atomically: true, encoding: .utf8)
         let stale = try Rdsh.run(["doc", "--check", "scripts", "-o", "out"], directory: directory)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("out/routines/ExAcquireRundownProtection.md"))

@@ -42,7 +42,8 @@ public struct DocGenerator: Sendable {
             pages.append(Page(path: "routines/\(routine.name).md", text: routinePage(routine, corpus)))
         }
         for script in corpus.scenarios {
-            pages.append(Page(path: "scenarios/\(script.name).md", text: scriptPage(script, corpus, depth: 1)))
+            pages.append(
+                Page(path: "scenarios/\(script.name).md", text: scriptPage(script, corpus, depth: 1)))
         }
         for family in corpus.misuseFamilies {
             pages.append(Page(path: "misuse/\(family.name).md", text: misusePage(family, corpus)))
@@ -154,7 +155,10 @@ public struct DocGenerator: Sendable {
             out.table(
                 ["bug", "diagnostics"],
                 families.map { family in
-                    ["[\(shortTitle(family.title))](misuse/\(family.name).md)", family.codes.map { codeLink($0, depth: 0) }.joined(separator: ", ")]
+                    [
+                        "[\(shortTitle(family.title))](misuse/\(family.name).md)",
+                        family.codes.map { codeLink($0, depth: 0) }.joined(separator: ", "),
+                    ]
                 })
         }
         out.heading(2, "Diagnostics")
@@ -162,10 +166,11 @@ public struct DocGenerator: Sendable {
         let others = corpus.others
         if !others.isEmpty {
             out.heading(2, "Other scripts")
-            out.list(others.map { script in
-                let title = script.title.isEmpty ? "" : ": \(script.title)"
-                return link(to: script, depth: 0) + title
-            })
+            out.list(
+                others.map { script in
+                    let title = script.title.isEmpty ? "" : ": \(script.title)"
+                    return link(to: script, depth: 0) + title
+                })
         }
         return out.text
     }
@@ -188,7 +193,8 @@ public struct DocGenerator: Sendable {
                 if shown.isEmpty {
                     out.paragraph("No script shows it yet.")
                 } else {
-                    out.paragraph("Shown in: " + shown.map { link(to: $0, depth: 0) }.joined(separator: ", ") + ".")
+                    out.paragraph(
+                        "Shown in: " + shown.map { link(to: $0, depth: 0) }.joined(separator: ", ") + ".")
                 }
             }
         }
@@ -225,7 +231,9 @@ public struct DocGenerator: Sendable {
             out.heading(2, "The script: `scripts/\(own.path)`")
             out.script(own)
         }
-        let users = corpus.scripts.filter { $0.section != .routine(routine.name) && $0.routines.contains(routine.name) }
+        let users = corpus.scripts.filter {
+            $0.section != .routine(routine.name) && $0.routines.contains(routine.name)
+        }
         if !users.isEmpty {
             out.heading(2, "Every other script that calls it")
             out.paragraph("Each call with the output written below it; the link leads to the whole script.")
@@ -276,11 +284,15 @@ public struct DocGenerator: Sendable {
     func footer(for scripts: [DocScript], into out: inout Markdown, depth: Int) {
         let codes = Array(Set(scripts.flatMap(\.codes))).sorted()
         if !codes.isEmpty {
-            out.paragraph("Diagnostics shown: " + codes.map { codeLink($0, depth: depth) }.joined(separator: ", ") + ".")
+            out.paragraph(
+                "Diagnostics shown: " + codes.map { codeLink($0, depth: depth) }.joined(separator: ", ") + "."
+            )
         }
         let used = Array(Set(scripts.flatMap(\.routines))).sorted()
         if !used.isEmpty {
-            out.paragraph("Routines called: " + used.map { routineLink($0, depth: depth) }.joined(separator: ", ") + ".")
+            out.paragraph(
+                "Routines called: " + used.map { routineLink($0, depth: depth) }.joined(separator: ", ") + "."
+            )
         }
     }
 
@@ -303,7 +315,8 @@ public struct DocGenerator: Sendable {
         case .void: "VOID: rdsh prints nothing."
         case .boolean: "BOOLEAN: rdsh prints `TRUE` or `FALSE`."
         case .sizeT: "SIZE_T: rdsh prints the number in decimal."
-        case .pointer: "a pointer to the new object: rdsh binds it to a name (`C = ...`) and prints `NULL` when the allocation fails."
+        case .pointer:
+            "a pointer to the new object: rdsh binds it to a name (`C = ...`) and prints `NULL` when the allocation fails."
         }
     }
 

@@ -18,7 +18,8 @@ public struct DocSite: Sendable {
         public var isUpToDate: Bool { changed.isEmpty && missing.isEmpty && extra.isEmpty }
         /// One line per stale file, `docs/x.md (changed)`, sorted.
         public var lines: [String] {
-            (changed.map { ($0, "changed") } + missing.map { ($0, "missing") } + extra.map { ($0, "not generated") })
+            (changed.map { ($0, "changed") } + missing.map { ($0, "missing") }
+                + extra.map { ($0, "not generated") })
                 .sorted { $0.0 < $1.0 }
                 .map { "\($0.0) (\($0.1))" }
         }
@@ -44,7 +45,8 @@ public struct DocSite: Sendable {
             }
             files.append((relative, String(decoding: bytes, as: UTF8.self)))
         }
-        let generator = DocGenerator(scriptsLink: Self.relativePath(from: outputDirectory, to: scriptsDirectory))
+        let generator = DocGenerator(
+            scriptsLink: Self.relativePath(from: outputDirectory, to: scriptsDirectory))
         return generator.pages(for: files)
     }
 
@@ -85,7 +87,9 @@ public struct DocSite: Sendable {
             }
         }
         if DocFiles.isDirectory(outputDirectory) {
-            result.extra = DocFiles.files(under: outputDirectory, suffix: ".md").filter { !wanted.contains($0) }
+            result.extra = DocFiles.files(under: outputDirectory, suffix: ".md").filter {
+                !wanted.contains($0)
+            }
         }
         return result
     }
