@@ -24,7 +24,9 @@ struct TestCommand: ParsableCommand {
             if let hint = error.hint { writeError("hint: \(hint)") }
             throw ExitCode(2)
         }
-        let ci = getenv("CI").map { String(cString: $0) }.map { !$0.isEmpty && $0 != "0" && $0 != "false" } ?? false
+        let ci =
+            getenv("CI").map { String(cString: $0) }.map { !$0.isEmpty && $0 != "0" && $0 != "false" }
+            ?? false
         let status = TestRunner(options: options).main(
             ci: ci,
             out: { print($0) },

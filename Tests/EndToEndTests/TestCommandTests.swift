@@ -81,7 +81,9 @@ import Testing
         #expect(r.status == 1)
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first?.hasPrefix("FAIL demo.rdsh") == true)
-        let start = try #require(lines.firstIndex(of: "demo.rdsh:4: error: output mismatch for 'ExAcquireRundownProtection R' (line 3)"))
+        let start = try #require(
+            lines.firstIndex(
+                of: "demo.rdsh:4: error: output mismatch for 'ExAcquireRundownProtection R' (line 3)"))
         #expect(
             Array(lines[(start + 1)...(start + 6)]) == [
                 "   1 | # hunk demo",
@@ -111,10 +113,16 @@ import Testing
     @Test func executionGoesOnAfterAnErrorSoEveryMismatchIsReported() throws {
         let dir = try Dir()
         try dir.write(
-            "two.rdsh", "ExReleaseRundownProtection Nope\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> FALSE\n")
+            "two.rdsh",
+            "ExReleaseRundownProtection Nope\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> FALSE\n"
+        )
         let r = try dir.test(["two.rdsh"])
-        #expect(r.stdout.contains("two.rdsh:2: error: output mismatch for 'ExReleaseRundownProtection Nope' (line 1)"))
-        #expect(r.stdout.contains("two.rdsh:4: error: output mismatch for 'ExAcquireRundownProtection R' (line 3)"))
+        #expect(
+            r.stdout.contains(
+                "two.rdsh:2: error: output mismatch for 'ExReleaseRundownProtection Nope' (line 1)"))
+        #expect(
+            r.stdout.contains(
+                "two.rdsh:4: error: output mismatch for 'ExAcquireRundownProtection R' (line 3)"))
     }
 
     @Test func endOfScriptReportsMatchTheLinesAtTheEnd() throws {
@@ -134,7 +142,9 @@ import Testing
         try dir.write("deadlock.rdsh", script)
         let ok = try dir.test(["deadlock.rdsh"])
         #expect(ok.status == 0, "\(ok.stdout)")
-        try dir.write("deadlock.rdsh", script.replacingOccurrences(of: "#! error[DEADLOCK]: {{.*}}\n#! ...\n", with: ""))
+        try dir.write(
+            "deadlock.rdsh", script.replacingOccurrences(of: "#! error[DEADLOCK]: {{.*}}\n#! ...\n", with: "")
+        )
         let bad = try dir.test(["deadlock.rdsh"])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("error: end-of-script report mismatch"))
@@ -179,7 +189,10 @@ import Testing
         #expect(accepted.status == 0, "\(accepted.stdout)")
         #expect(accepted.stdout.contains("ACCEPTED a.rdsh"))
         let rewritten = try dir.read("a.rdsh")
-        #expect(rewritten.hasPrefix("# Prose stays where it is.\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> TRUE\n# between commands\n.show R\n#> R: state={{[a-z]+}} holders=1\n"))
+        #expect(
+            rewritten.hasPrefix(
+                "# Prose stays where it is.\nExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> TRUE\n# between commands\n.show R\n#> R: state={{[a-z]+}} holders=1\n"
+            ))
         #expect(rewritten.contains("#> [W] blocked in ExWaitForRundownProtectionRelease R\n"))
         #expect(rewritten.contains("#> [W] returned from ExWaitForRundownProtectionRelease R\n"))
         // Accepted: the file now passes, and a second run leaves it byte for byte unchanged.
@@ -230,7 +243,9 @@ import Testing
         let eight = try dir.test(["-j8", "many"])
         #expect(one.status == 1 && eight.status == 1)
         func fails(_ r: Rdsh.Result) -> [String] {
-            r.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL ") }.map { String($0.split(separator: " ")[1]) }
+            r.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL ") }.map {
+                String($0.split(separator: " ")[1])
+            }
         }
         #expect(fails(one) == (0..<24).filter { $0 % 2 == 1 }.map { String(format: "many/f%02d.rdsh", $0) })
         #expect(fails(eight) == fails(one))
@@ -286,7 +301,10 @@ import Testing
         #expect(tap.plan == 4)
         #expect(tap.points.map(\.number) == [1, 2, 3, 4])
         #expect(tap.points.map(\.ok) == [true, false, true, false])
-        #expect(tap.points.map(\.description) == ["r/1-pass.rdsh", "r/2-fail.rdsh", "r/3-skip.rdsh", "r/4-xfail.rdsh"])
+        #expect(
+            tap.points.map(\.description) == [
+                "r/1-pass.rdsh", "r/2-fail.rdsh", "r/3-skip.rdsh", "r/4-xfail.rdsh",
+            ])
         #expect(tap.points[2].directive == "SKIP later")
         #expect(tap.points[3].directive == "TODO known")
         #expect(tap.failedCount == 1)  // a TODO point does not count as a failure
@@ -304,12 +322,14 @@ import Testing
                 "-MTAP::Parser", "-e",
                 "my $p=TAP::Parser->new({tap=>do{local $/;<STDIN>}}); while($p->next){}; print join(',', scalar($p->parse_errors), scalar($p->passed), scalar($p->failed), scalar($p->skipped), scalar($p->todo))",
             ]
-            let input = Pipe(), output = Pipe()
+            let input = Pipe()
+            let output = Pipe()
             perl.standardInput = input
             perl.standardOutput = output
             perl.standardError = FileHandle.nullDevice
             try perl.run()
-            input.fileHandleForWriting.write(Data(r.stdout.replacingOccurrences(of: "TAP version 14", with: "TAP version 13").utf8))
+            input.fileHandleForWriting.write(
+                Data(r.stdout.replacingOccurrences(of: "TAP version 14", with: "TAP version 13").utf8))
             try input.fileHandleForWriting.close()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             perl.waitUntilExit()
@@ -335,12 +355,17 @@ import Testing
         #expect(root.attribute(forName: "failures")?.stringValue == "1")
         #expect(root.attribute(forName: "skipped")?.stringValue == "1")
         let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
-        #expect(cases.map { $0.attribute(forName: "name")?.stringValue ?? "" } == ["j/fail <&>.rdsh", "j/pass.rdsh", "j/skip.rdsh"])
+        #expect(
+            cases.map { $0.attribute(forName: "name")?.stringValue ?? "" } == [
+                "j/fail <&>.rdsh", "j/pass.rdsh", "j/skip.rdsh",
+            ])
         let failure = try #require(cases[0].elements(forName: "failure").first)
         #expect(failure.stringValue?.contains(" - 4 | #> FALSE") == true)
         #expect(failure.stringValue?.contains(" + 4 | #> TRUE") == true)
         #expect(cases[0].elements(forName: "system-out").first?.stringValue?.contains("#> TRUE") == true)
-        #expect(cases[2].elements(forName: "skipped").first?.attribute(forName: "message")?.stringValue == "\"quoted\" & <angled>")
+        #expect(
+            cases[2].elements(forName: "skipped").first?.attribute(forName: "message")?.stringValue
+                == "\"quoted\" & <angled>")
         // A second, independent parser agrees it is well-formed.
         let parser = XMLParser(data: data)
         #expect(parser.parse())
@@ -373,19 +398,25 @@ struct TAP {
         var tap = TAP()
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
-        guard lines.first == "TAP version 14" else { throw ParseError(description: "first line is not 'TAP version 14'") }
+        guard lines.first == "TAP version 14" else {
+            throw ParseError(description: "first line is not 'TAP version 14'")
+        }
         tap.version = 14
         var i = 1
         while i < lines.count {
             let line = lines[i]
             if line.hasPrefix("1..") {
-                guard tap.plan < 0, let n = Int(line.dropFirst(3)) else { throw ParseError(description: "bad plan: \(line)") }
+                guard tap.plan < 0, let n = Int(line.dropFirst(3)) else {
+                    throw ParseError(description: "bad plan: \(line)")
+                }
                 tap.plan = n
             } else if line.hasPrefix("ok ") || line.hasPrefix("not ok ") {
                 let ok = line.hasPrefix("ok ")
                 var rest = Substring(line.dropFirst(ok ? 3 : 7))
                 let digits = rest.prefix(while: \.isNumber)
-                guard let number = Int(digits) else { throw ParseError(description: "no test number: \(line)") }
+                guard let number = Int(digits) else {
+                    throw ParseError(description: "no test number: \(line)")
+                }
                 rest = rest.dropFirst(digits.count)
                 if rest.hasPrefix(" - ") { rest = rest.dropFirst(3) }
                 // Split the description from a directive at the first unescaped '#'.

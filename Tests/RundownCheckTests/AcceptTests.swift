@@ -14,11 +14,15 @@ import Testing
     }
 
     @Test func rewritesWrongLinesInPlace() {
-        #expect(roundTrip("say TRUE\n#> FALSE\n# prose stays\nsay x\n#> x\n") == "say TRUE\n#> TRUE\n# prose stays\nsay x\n#> x\n")
+        #expect(
+            roundTrip("say TRUE\n#> FALSE\n# prose stays\nsay x\n#> x\n")
+                == "say TRUE\n#> TRUE\n# prose stays\nsay x\n#> x\n")
     }
 
     @Test func addsMissingExpectationsUnderTheCommand() {
-        #expect(roundTrip("say a\nwarn error[X]: y\n# end\n") == "say a\n#> a\nwarn error[X]: y\n#! error[X]: y\n# end\n")
+        #expect(
+            roundTrip("say a\nwarn error[X]: y\n# end\n")
+                == "say a\n#> a\nwarn error[X]: y\n#! error[X]: y\n# end\n")
     }
 
     @Test func dropsExpectationsNothingProduced() {
@@ -38,12 +42,15 @@ import Testing
     }
 
     @Test func endOfScriptReportsGoAfterTheLastCommand() {
-        #expect(roundTrip("say a\n#> a\nlater error[DEADLOCK]: stuck\n") == "say a\n#> a\nlater error[DEADLOCK]: stuck\n#! error[DEADLOCK]: stuck\n")
+        #expect(
+            roundTrip("say a\n#> a\nlater error[DEADLOCK]: stuck\n")
+                == "say a\n#> a\nlater error[DEADLOCK]: stuck\n#! error[DEADLOCK]: stuck\n")
     }
 
     @Test func keepsCRLFAndAMissingFinalNewline() {
         let crlf = TestScript(bytes: Array("say a\r\n#> b\r\n".utf8), path: "x")
-        let c = Comparison(script: crlf, transcript: [TranscriptLine(kind: .output, text: "a", sourceLine: 1)])
+        let c = Comparison(
+            script: crlf, transcript: [TranscriptLine(kind: .output, text: "a", sourceLine: 1)])
         #expect(c.acceptedText() == "say a\r\n#> a\r\n")
         #expect(roundTrip("say a") == "say a\n#> a")
     }

@@ -42,7 +42,10 @@ import Testing
         let c = compare("say a|b\n#> ...\n#> c\n")
         #expect(c.failures[0].hunk == ["   1 | say a|b", "   2 | #> ...", " - 3 | #> c"])
         let d = compare("say a|b|x\n#> a\n#> c\n#> x\n")
-        #expect(d.failures[0].hunk == ["   1 | say a|b|x", "   2 | #> a", " - 3 | #> c", " + 3 | #> b", "   4 | #> x"])
+        #expect(
+            d.failures[0].hunk == [
+                "   1 | say a|b|x", "   2 | #> a", " - 3 | #> c", " + 3 | #> b", "   4 | #> x",
+            ])
     }
 
     @Test func longHunksAreCut() {

@@ -83,7 +83,9 @@ import Testing
 
     @Test func aScriptWithoutCommandsTakesEndReportsInItsPreamble() {
         let script = TestScript(text: "# only prose\n#! error[X]: end\n", path: "x")
-        let c = Comparison(script: script, transcript: [TranscriptLine(kind: .diagnostic, text: "error[X]: end", sourceLine: nil)])
+        let c = Comparison(
+            script: script,
+            transcript: [TranscriptLine(kind: .diagnostic, text: "error[X]: end", sourceLine: nil)])
         #expect(c.passes)
     }
 

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct OptionsTests {
     @Test func parsesEveryOption() throws {
-        let o = try TestOptions.parse(["-j", "3", "--filter=acq", "--tap", "--junit", "r.xml", "-q", "a", "--", "-b"])
+        let o = try TestOptions.parse([
+            "-j", "3", "--filter=acq", "--tap", "--junit", "r.xml", "-q", "a", "--", "-b",
+        ])
         #expect(o.jobs == 3)
         #expect(o.filter == "acq")
         #expect(o.tap)

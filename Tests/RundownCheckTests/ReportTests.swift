@@ -5,7 +5,9 @@ import Testing
 @Suite struct ReportTests {
     func failed() -> FileResult {
         let c = compare("say TRUE\n#> FALSE\n")
-        return FileResult(path: "dir/a #1.rdsh", outcome: .failed, failures: c.failures, transcript: c.actual.flatMap { $0 })
+        return FileResult(
+            path: "dir/a #1.rdsh", outcome: .failed, failures: c.failures, transcript: c.actual.flatMap { $0 }
+        )
     }
 
     @Test func summaryLine() {
@@ -38,10 +40,19 @@ import Testing
 
     @Test func tapLines() {
         #expect(TAPReport.header(count: 2) == ["TAP version 14", "1..2"])
-        #expect(TAPReport.lines(for: FileResult(path: "a.rdsh", outcome: .passed), number: 1) == ["ok 1 - a.rdsh"])
-        #expect(TAPReport.lines(for: FileResult(path: "s.rdsh", outcome: .skipped("later")), number: 3) == ["ok 3 - s.rdsh # SKIP later"])
-        #expect(TAPReport.lines(for: FileResult(path: "x.rdsh", outcome: .expectedFailure("bug 7")), number: 4).first == "not ok 4 - x.rdsh # TODO bug 7")
-        #expect(TAPReport.lines(for: FileResult(path: "x.rdsh", outcome: .unexpectedPass("bug 7")), number: 5).first == "not ok 5 - x.rdsh")
+        #expect(
+            TAPReport.lines(for: FileResult(path: "a.rdsh", outcome: .passed), number: 1) == ["ok 1 - a.rdsh"]
+        )
+        #expect(
+            TAPReport.lines(for: FileResult(path: "s.rdsh", outcome: .skipped("later")), number: 3) == [
+                "ok 3 - s.rdsh # SKIP later"
+            ])
+        #expect(
+            TAPReport.lines(for: FileResult(path: "x.rdsh", outcome: .expectedFailure("bug 7")), number: 4)
+                .first == "not ok 4 - x.rdsh # TODO bug 7")
+        #expect(
+            TAPReport.lines(for: FileResult(path: "x.rdsh", outcome: .unexpectedPass("bug 7")), number: 5)
+                .first == "not ok 5 - x.rdsh")
         let lines = TAPReport.lines(for: failed(), number: 2)
         #expect(lines[0] == "not ok 2 - dir/a \\#1.rdsh")
         #expect(lines[1] == "  ---")
@@ -71,7 +82,9 @@ import Testing
             results: [
                 FileResult(path: "a.rdsh", outcome: .passed), failed(),
                 FileResult(path: "s.rdsh", outcome: .skipped("no")),
-                FileResult(path: "e.rdsh", outcome: .error(line: nil, message: "cannot read file: Permission denied")),
+                FileResult(
+                    path: "e.rdsh", outcome: .error(line: nil, message: "cannot read file: Permission denied")
+                ),
             ], seconds: 1.5)
         let xml = JUnitReport.document(s)
         #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"))

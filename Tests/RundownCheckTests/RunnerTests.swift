@@ -86,9 +86,21 @@ final class Scratch {
         #expect(outcomes[2] == .skipped("not yet"))
         #expect(outcomes[3] == .expectedFailure("known bug"))
         #expect(outcomes[4] == .unexpectedPass("known bug"))
-        if case .error(nil, let message) = outcomes[5] { #expect(message.contains("binary")) } else { Issue.record("\(outcomes[5])") }
-        if case .error(1, let message) = outcomes[6] { #expect(message.contains("bogus")) } else { Issue.record("\(outcomes[6])") }
-        if case .error(nil, let message) = outcomes[7] { #expect(message.contains("cannot read file")) } else { Issue.record("\(outcomes[7])") }
+        if case .error(nil, let message) = outcomes[5] {
+            #expect(message.contains("binary"))
+        } else {
+            Issue.record("\(outcomes[5])")
+        }
+        if case .error(1, let message) = outcomes[6] {
+            #expect(message.contains("bogus"))
+        } else {
+            Issue.record("\(outcomes[6])")
+        }
+        if case .error(nil, let message) = outcomes[7] {
+            #expect(message.contains("cannot read file"))
+        } else {
+            Issue.record("\(outcomes[7])")
+        }
         #expect(s.line == "2 passed, 5 failed, 1 skipped")
     }
 
@@ -117,12 +129,19 @@ final class Scratch {
         let dir = Scratch()
         let file = dir.write("a.rdsh", "say a\n")
         var err: [String] = []
-        let refused = runner { $0.accept = true; $0.paths = [file] }.main(ci: true, out: { _ in }, err: { err.append($0) })
+        let refused = runner {
+            $0.accept = true
+            $0.paths = [file]
+        }.main(ci: true, out: { _ in }, err: { err.append($0) })
         #expect(refused == 2)
         #expect(err.first?.contains("CI") == true)
         #expect(dir.read("a.rdsh") == "say a\n")
         var out: [String] = []
-        let forced = runner { $0.accept = true; $0.force = true; $0.paths = [file] }.main(ci: true, out: { out.append($0) }, err: { _ in })
+        let forced = runner {
+            $0.accept = true
+            $0.force = true
+            $0.paths = [file]
+        }.main(ci: true, out: { out.append($0) }, err: { _ in })
         #expect(forced == 0)
         #expect(out.last == "1 passed, 0 failed")
         #expect(dir.read("a.rdsh") == "say a\n#> a\n")
@@ -133,7 +152,10 @@ final class Scratch {
         dir.write("acquire.rdsh", "say a\n#> a\n")
         dir.write("release.rdsh", "say a\n#> b\n")
         var out: [String] = []
-        let status = runner { $0.paths = [dir.path]; $0.filter = "acq" }.main(ci: false, out: { out.append($0) }, err: { _ in })
+        let status = runner {
+            $0.paths = [dir.path]
+            $0.filter = "acq"
+        }.main(ci: false, out: { out.append($0) }, err: { _ in })
         #expect(status == 0)
         #expect(out == ["1 passed, 0 failed"])
         out = []

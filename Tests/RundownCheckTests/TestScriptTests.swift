@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func metadataAtTheTop() {
-        let script = TestScript(text: "#% skip: not today\n#% processors: 8\n#% timeout: 2.5\nsay a\n", path: "x")
+        let script = TestScript(
+            text: "#% skip: not today\n#% processors: 8\n#% timeout: 2.5\nsay a\n", path: "x")
         #expect(script.metadata.skip == "not today")
         #expect(script.metadata.processors == 8)
         #expect(script.metadata.timeoutSeconds == 2.5)

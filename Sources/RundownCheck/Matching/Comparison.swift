@@ -34,7 +34,8 @@ public struct Comparison: Sendable {
             alignments.append(alignment)
             if !alignment.passes {
                 failures.append(
-                    Self.failure(script: script, blockIndex: index, actual: actual[index], alignment: alignment))
+                    Self.failure(
+                        script: script, blockIndex: index, actual: actual[index], alignment: alignment))
             }
         }
         self.actual = actual
@@ -99,7 +100,8 @@ public struct Comparison: Sendable {
         let width = String(rows.map(\.line).max() ?? 1).count
         var hunk = rows.map { row -> String in
             let number = String(row.line)
-            return " \(row.marker) \(String(repeating: " ", count: width - number.count))\(number) | \(row.text)"
+            return
+                " \(row.marker) \(String(repeating: " ", count: width - number.count))\(number) | \(row.text)"
         }
         if hidden > 0 { hunk.append("   ... \(hidden) more changed line\(hidden == 1 ? "" : "s") not shown") }
 
@@ -107,7 +109,8 @@ public struct Comparison: Sendable {
         if endOfScript || block.commandLine == nil {
             message = "end-of-script report mismatch"
         } else {
-            message = "output mismatch for '\(script.commandText(of: block) ?? "")' (line \(block.commandLine!))"
+            message =
+                "output mismatch for '\(script.commandText(of: block) ?? "")' (line \(block.commandLine!))"
         }
         return BlockFailure(
             block: blockIndex, line: header ?? next, message: message, hunk: hunk,

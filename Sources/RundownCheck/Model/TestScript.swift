@@ -90,7 +90,9 @@ public struct TestScript: Sendable {
                     problems.append(
                         Problem(
                             line: number,
-                            message: "metadata line after the first command; '#%' lines belong at the top of the file"))
+                            message:
+                                "metadata line after the first command; '#%' lines belong at the top of the file"
+                        ))
                 } else if let message = metadata.apply(text) {
                     problems.append(Problem(line: number, message: message))
                 }
@@ -128,7 +130,9 @@ public struct TestScript: Sendable {
     /// The command text of a block (continuation lines joined), or nil for the preamble.
     public func commandText(of block: Block) -> String? {
         guard let first = block.commandLine else { return nil }
-        return (first...block.commandEndLine).map { line($0).trimmingLeadingBlanks().trimmingTrailingBlanks() }
-            .joined(separator: " ")
+        return (first...block.commandEndLine).map {
+            line($0).trimmingLeadingBlanks().trimmingTrailingBlanks()
+        }
+        .joined(separator: " ")
     }
 }

@@ -31,12 +31,15 @@ public enum JUnitReport {
         case .skipped(let reason):
             body.append("      <skipped message=\(attribute(reason))/>")
         case .failed:
-            let message = result.failures.first.map { "\(result.path):\($0.line): \($0.message)" } ?? "output mismatch"
+            let message =
+                result.failures.first.map { "\(result.path):\($0.line): \($0.message)" } ?? "output mismatch"
             let text = TextReport.failureLines(result).joined(separator: "\n")
-            body.append("      <failure message=\(attribute(message)) type=\"mismatch\">\(escape(text))</failure>")
+            body.append(
+                "      <failure message=\(attribute(message)) type=\"mismatch\">\(escape(text))</failure>")
         case .unexpectedPass(let reason):
             let message = "expected to fail (\(reason)) but passed"
-            body.append("      <failure message=\(attribute(message)) type=\"xpass\">\(escape(message))</failure>")
+            body.append(
+                "      <failure message=\(attribute(message)) type=\"xpass\">\(escape(message))</failure>")
         case .error(let line, let message):
             let at = "\(result.path)\(line.map { ":\($0)" } ?? ""): error: \(message)"
             body.append("      <error message=\(attribute(message)) type=\"error\">\(escape(at))</error>")
@@ -78,7 +81,11 @@ public enum JUnitReport {
             default:
                 let v = scalar.value
                 let allowed = v >= 0x20 && !(0xD800...0xDFFF).contains(v) && v != 0xFFFE && v != 0xFFFF
-                if allowed { out.unicodeScalars.append(scalar) } else { out.unicodeScalars.append("\u{FFFD}") }
+                if allowed {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    out.unicodeScalars.append("\u{FFFD}")
+                }
             }
         }
         return out

@@ -19,11 +19,13 @@ enum ParallelRunner {
         for _ in 0..<threads {
             var handle = pthread_t()
             let context = Unmanaged.passRetained(shared).toOpaque()
-            let status = pthread_create(&handle, nil, { raw in
-                let shared = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! any Draining
-                shared.drain()
-                return nil
-            }, context)
+            let status = pthread_create(
+                &handle, nil,
+                { raw in
+                    let shared = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! any Draining
+                    shared.drain()
+                    return nil
+                }, context)
             if status == 0 {
                 handles.append(handle)
             } else {

@@ -85,7 +85,8 @@ final class CheckingSink: TranscriptSink {
     /// The words of a command that could be handle names (comment, quotes and punctuation dropped).
     static func names(in command: String) -> [String] {
         let code = command.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return code.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" || $0 == "\\" }).compactMap { word in
+        return code.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" || $0 == "\\" }).compactMap {
+            word in
             var word = word
             if word.hasSuffix(":") { return nil }  // a thread prefix
             if word.hasPrefix("'") || word.hasPrefix(".") { return nil }

@@ -5,14 +5,17 @@ public enum TestDiscovery {
     ///
     /// A path that does not exist is a usage error of the command; an unreadable directory below
     /// a given one is reported through `unreadable`.
-    public static func find(paths: [String]) throws(UsageError) -> (files: [String], unreadable: [FileError]) {
+    public static func find(paths: [String]) throws(UsageError) -> (files: [String], unreadable: [FileError])
+    {
         var files: [String] = []
         var seen = Set<String>()
         var unreadable: [FileError] = []
         for path in paths {
             switch FileSystem.kind(of: path) {
             case .missing:
-                throw UsageError("no such file or directory: \(path)", hint: "give script files or directories that hold *.rdsh files")
+                throw UsageError(
+                    "no such file or directory: \(path)",
+                    hint: "give script files or directories that hold *.rdsh files")
             case .file, .other:
                 if seen.insert(path).inserted { files.append(path) }
             case .directory:
@@ -25,7 +28,9 @@ public enum TestDiscovery {
         return (files, unreadable)
     }
 
-    private static func walk(_ directory: String, into found: inout [String], unreadable: inout [FileError], depth: Int) {
+    private static func walk(
+        _ directory: String, into found: inout [String], unreadable: inout [FileError], depth: Int
+    ) {
         guard depth < 64 else { return }
         switch FileSystem.list(directory) {
         case .failure(let error):
@@ -34,7 +39,9 @@ public enum TestDiscovery {
             for entry in entries {
                 let path = FileSystem.join(directory, entry.name)
                 if entry.isDirectory {
-                    if !entry.name.hasPrefix(".") { walk(path, into: &found, unreadable: &unreadable, depth: depth + 1) }
+                    if !entry.name.hasPrefix(".") {
+                        walk(path, into: &found, unreadable: &unreadable, depth: depth + 1)
+                    }
                 } else if entry.isFile, entry.name.hasSuffix(".rdsh") {
                     found.append(path)
                 }

@@ -64,7 +64,9 @@ public struct TestOptions: Sendable, Equatable {
         func value(_ flag: String, _ inline: String?) throws(UsageError) -> String {
             if let inline { return inline }
             i += 1
-            guard i < arguments.count else { throw UsageError("missing value for \(flag)", hint: "see 'rdsh test --help'") }
+            guard i < arguments.count else {
+                throw UsageError("missing value for \(flag)", hint: "see 'rdsh test --help'")
+            }
             return arguments[i]
         }
         while i < arguments.count {
@@ -91,7 +93,8 @@ public struct TestOptions: Sendable, Equatable {
             case "-j", "--jobs":
                 let text = try value(flag, inline)
                 guard let n = Int(text), n >= 1, n <= 1024 else {
-                    throw UsageError("bad job count '\(text)' for \(flag)", hint: "give a number from 1 to 1024")
+                    throw UsageError(
+                        "bad job count '\(text)' for \(flag)", hint: "give a number from 1 to 1024")
                 }
                 options.jobs = n
             case "--filter":
@@ -109,7 +112,8 @@ public struct TestOptions: Sendable, Equatable {
                     options.accept = true
                     options.force = true
                 default:
-                    throw UsageError("unknown --accept mode '\(inline!)'", hint: "use --accept or --accept=force")
+                    throw UsageError(
+                        "unknown --accept mode '\(inline!)'", hint: "use --accept or --accept=force")
                 }
             case "--force":
                 guard inline == nil else { throw UsageError("--force takes no value") }
@@ -129,7 +133,8 @@ public struct TestOptions: Sendable, Equatable {
                 options.verbosity = .quiet
             default:
                 let known = [
-                    "--jobs", "--filter", "--accept", "--force", "--tap", "--junit", "--no-actual", "--verbose",
+                    "--jobs", "--filter", "--accept", "--force", "--tap", "--junit", "--no-actual",
+                    "--verbose",
                     "--quiet", "--help",
                 ]
                 let suggestion = known.min { distance(flag, $0) < distance(flag, $1) }
@@ -138,7 +143,8 @@ public struct TestOptions: Sendable, Equatable {
             }
         }
         if !options.help, options.paths.isEmpty {
-            throw UsageError("no test paths given", hint: "usage: rdsh test [OPTIONS] PATH... (e.g. 'rdsh test scripts/')")
+            throw UsageError(
+                "no test paths given", hint: "usage: rdsh test [OPTIONS] PATH... (e.g. 'rdsh test scripts/')")
         }
         return options
     }

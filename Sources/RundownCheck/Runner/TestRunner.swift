@@ -10,7 +10,8 @@ public struct TestRunner: Sendable {
 
     /// Runs `paths` with `jobs` threads and no output, `--accept` or `.actual` files: the entry
     /// point for `rdsh bench`. Paths that do not exist count as failed files.
-    public static func run(paths: [String], jobs: Int, engine: any ScriptEngine = SessionEngine()) -> Summary {
+    public static func run(paths: [String], jobs: Int, engine: any ScriptEngine = SessionEngine()) -> Summary
+    {
         var options = TestOptions()
         options.jobs = max(1, jobs)
         options.writeActual = false
@@ -53,7 +54,9 @@ public struct TestRunner: Sendable {
     ///   - err: receives stderr text.
     public func main(ci: Bool, out: (String) -> Void, err: (String) -> Void) -> Int32 {
         if options.help {
-            TestOptions.usage.split(separator: "\n", omittingEmptySubsequences: false).forEach { out(String($0)) }
+            for line in TestOptions.usage.split(separator: "\n", omittingEmptySubsequences: false) {
+                out(String(line))
+            }
             return 0
         }
         if options.accept, ci, !options.force {
@@ -74,8 +77,9 @@ public struct TestRunner: Sendable {
             files = files.filter { (try? regex.firstMatch(in: $0)) != nil }
         }
         if files.isEmpty, unreadable.isEmpty {
-            err("warning: no test files found in \(options.paths.joined(separator: " "))"
-                + (options.filter.map { " matching --filter '\($0)'" } ?? ""))
+            err(
+                "warning: no test files found in \(options.paths.joined(separator: " "))"
+                    + (options.filter.map { " matching --filter '\($0)'" } ?? ""))
         }
 
         if options.tap { TAPReport.header(count: files.count + unreadable.count).forEach(out) }
@@ -88,7 +92,9 @@ public struct TestRunner: Sendable {
         }
         // Directories that could not be listed are errors of the run, reported after the files.
         for error in unreadable {
-            let result = FileResult(path: error.path, outcome: .error(line: nil, message: "cannot list directory: \(error.reason)"))
+            let result = FileResult(
+                path: error.path,
+                outcome: .error(line: nil, message: "cannot list directory: \(error.reason)"))
             summary.results.append(result)
             if options.tap {
                 TAPReport.lines(for: result, number: summary.results.count).forEach(out)
@@ -124,17 +130,22 @@ public struct TestRunner: Sendable {
         return result
     }
 
-    private static func checkUntimed(path: String, options: TestOptions, engine: any ScriptEngine) -> FileResult {
+    private static func checkUntimed(path: String, options: TestOptions, engine: any ScriptEngine)
+        -> FileResult
+    {
         let bytes: [UInt8]
         switch FileSystem.read(path) {
         case .failure(let error):
-            return FileResult(path: path, outcome: .error(line: nil, message: "cannot read file: \(error.reason)"))
+            return FileResult(
+                path: path, outcome: .error(line: nil, message: "cannot read file: \(error.reason)"))
         case .success(let read):
             bytes = read
         }
         if bytes.contains(0) {
             return FileResult(
-                path: path, outcome: .error(line: nil, message: "binary file (it contains NUL bytes), not an rdsh script"))
+                path: path,
+                outcome: .error(line: nil, message: "binary file (it contains NUL bytes), not an rdsh script")
+            )
         }
         let script = TestScript(bytes: bytes, path: path)
         if let problem = script.problems.first {
@@ -148,12 +159,16 @@ public struct TestRunner: Sendable {
         var comparison = Comparison(script: script, transcript: run.transcript)
         if let problem = comparison.problems.first {
             return FileResult(
-                path: path, outcome: .error(line: problem.line, message: problem.message), transcript: run.transcript)
+                path: path, outcome: .error(line: problem.line, message: problem.message),
+                transcript: run.transcript)
         }
         for i in comparison.failures.indices {
             // A state already printed in the block (a `.show` of the same handle) is not repeated.
-            let shown = Set(comparison.actual[comparison.failures[i].block].map { $0.text.trimmingTrailingBlanks() })
-            comparison.failures[i].notes = (run.notes[comparison.failures[i].block] ?? []).filter { !shown.contains($0) }
+            let shown = Set(
+                comparison.actual[comparison.failures[i].block].map { $0.text.trimmingTrailingBlanks() })
+            comparison.failures[i].notes = (run.notes[comparison.failures[i].block] ?? []).filter {
+                !shown.contains($0)
+            }
         }
         let actualPath = path + ".actual"
         if comparison.passes {
@@ -165,7 +180,8 @@ public struct TestRunner: Sendable {
         }
         if let reason = script.metadata.xfail {
             return FileResult(
-                path: path, outcome: .expectedFailure(reason), failures: comparison.failures, transcript: run.transcript)
+                path: path, outcome: .expectedFailure(reason), failures: comparison.failures,
+                transcript: run.transcript)
         }
         let accepted = comparison.acceptedText()
         if options.accept {
@@ -176,7 +192,8 @@ public struct TestRunner: Sendable {
             written = actualPath
         }
         return FileResult(
-            path: path, outcome: .failed, failures: comparison.failures, transcript: run.transcript, actualPath: written)
+            path: path, outcome: .failed, failures: comparison.failures, transcript: run.transcript,
+            actualPath: written)
     }
 
     /// How many times `--accept` reruns a rewritten script before it gives up: output that
@@ -199,7 +216,9 @@ public struct TestRunner: Sendable {
             if next.passes {
                 if case .failure(let error) = FileSystem.write(path, bytes: bytes) {
                     return FileResult(
-                        path: path, outcome: .error(line: nil, message: "--accept cannot write the file: \(error.reason)"),
+                        path: path,
+                        outcome: .error(
+                            line: nil, message: "--accept cannot write the file: \(error.reason)"),
                         transcript: rerun.transcript)
                 }
                 FileSystem.remove(path + ".actual")
@@ -211,7 +230,8 @@ public struct TestRunner: Sendable {
         var failures = current.failures
         if !failures.isEmpty {
             failures[0].notes.append(
-                "--accept gave up: the output changes every time the script is rewritten; the file was left unchanged")
+                "--accept gave up: the output changes every time the script is rewritten; the file was left unchanged"
+            )
         }
         return FileResult(path: path, outcome: .failed, failures: failures, transcript: currentTranscript)
     }
