@@ -193,6 +193,12 @@ public struct DocGenerator: Sendable {
                 if shown.isEmpty {
                     out.paragraph("No script shows it yet.")
                 } else {
+                    if let first = shown.first, let example = first.example(of: code.rawValue) {
+                        out.paragraph("For example, in \(link(to: first, depth: 0)):")
+                        out.code(
+                            example.map { numbered($0.line, $0.text) }.joined(separator: "\n"),
+                            language: "rdsh")
+                    }
                     out.paragraph(
                         "Shown in: " + shown.map { link(to: $0, depth: 0) }.joined(separator: ", ") + ".")
                 }

@@ -85,6 +85,26 @@ struct DocScript: Sendable {
         return result
     }
 
+    /// The first place the script shows `code`: the command above the `#!` line that names it,
+    /// with that command's expectation lines, as (line number, text) pairs; nil when it does not
+    /// show the code. End-of-script reports come with the last command above them.
+    func example(of code: String) -> [(line: Int?, text: String)]? {
+        guard
+            let hit = lines.firstIndex(where: { line in
+                let trimmed = line.drop { $0 == " " || $0 == "\t" }
+                return trimmed.hasPrefix("#!") && DocScript.codes(in: String(trimmed)).contains(code)
+            })
+        else { return nil }
+        var command = hit - 1
+        while command >= 0 {
+            let trimmed = lines[command].drop { $0 == " " || $0 == "\t" }
+            if !trimmed.isEmpty && !trimmed.hasPrefix("#") { break }
+            command -= 1
+        }
+        guard command >= 0 else { return [(hit + 1, lines[hit])] }
+        return [(command + 1, lines[command])] + expectations(after: command + 1).map { (nil, $0) }
+    }
+
     // MARK: - Reading
 
     static func section(of path: String) -> Section {
