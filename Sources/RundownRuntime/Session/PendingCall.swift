@@ -24,6 +24,9 @@ final class PendingCall: @unchecked Sendable {
     /// The top-level line this call belongs to (the `.read` line for included files).
     let topLine: Int?
     let handle: Handle?
+    /// The library object the call works on, captured when it was dispatched (the name may be
+    /// rebound later while a waiter is still blocked on the old object).
+    var object: AnyObject?
     /// The handle argument's location and width, for diagnostics about the object.
     let handleLocation: SourceLocation
     let handleLength: Int

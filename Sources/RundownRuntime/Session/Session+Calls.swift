@@ -131,6 +131,7 @@ extension Session {
                     notes: ["the system refused to create another thread"]), sourceText: sourceText)
             return
         }
+        pending.object = handle?.object
         worker.current = pending
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
         settle(
@@ -315,7 +316,7 @@ extension Session {
         case .none:
             break
         case .violation(let violation):
-            if pending.operation.isWait, let object = handle?.object { observer.unregister(object: object) }
+            if pending.operation.isWait, let object = pending.object { observer.unregister(object: object) }
             handle?.waiter = nil
             report(libraryViolation(violation, pending), sourceText: sourceText)
         case .boolean(let granted):
@@ -326,7 +327,7 @@ extension Session {
             output(String(size))
             if let binding = pending.binding { bind(binding, .number(size), at: pending.location) }
         case .wait:
-            if let object = handle?.object { observer.unregister(object: object) }
+            if let object = pending.object { observer.unregister(object: object) }
             handle?.waiter = nil
         case .void:
             switch pending.operation {

@@ -65,6 +65,9 @@ public final class Session {
     /// Executes one input line: a command, a declaration, a directive, a comment or a blank line.
     public func execute(line: String, location: SourceLocation) {
         if finished { restart() }
+        // Bail stops the rest of one input unit (a script, a .read file); the next
+        // interactive line runs again.
+        bailed = false
         topFile = location.file
         topLine = location.line
         if options.echo { echo(line) }
@@ -224,16 +227,13 @@ public final class Session {
 
     /// Releases what the blocked waiter of `worker` waits for, so its wait returns.
     func forceRelease(_ worker: Worker) {
-        guard let call = worker.current, let handle = call.handle else { return }
-        switch handle.value {
-        case .plain(let ref):
+        guard let call = worker.current else { return }
+        if let ref = call.object as? RundownRef {
             let outstanding = ref.snapshot().holders
             if outstanding > 0 { try? ref.release(count: UInt32(clamping: outstanding)) }
-        case .cacheAware(let ref):
+        } else if let ref = call.object as? CacheAwareRundownRef {
             let outstanding = ref.snapshot().holders
             if outstanding > 0 { try? ref.release(processor: 0, count: UInt32(clamping: outstanding)) }
-        default:
-            break
         }
     }
 
