@@ -36,6 +36,19 @@ int rd_online_cpus(void) {
     return n > 0 ? (int)n : 1;
 }
 
+int rd_allowed_cpu(int index) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return index == 0 ? 0 : -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (CPU_ISSET(cpu, &set)) {
+            if (index == 0) return cpu;
+            index--;
+        }
+    }
+    return -1;
+}
+
 int64_t rd_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
 
 void rd_set_thread_name(const char *name) {

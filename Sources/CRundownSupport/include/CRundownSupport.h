@@ -19,6 +19,9 @@ int rd_pin_current_thread(int cpu);
 /// Number of processors the process may run on.
 int rd_online_cpus(void);
 
+/// The `index`-th processor (0-based) in the process's affinity mask, or -1 if there is none.
+int rd_allowed_cpu(int index);
+
 /// The kernel's id of the calling thread (gettid).
 int64_t rd_thread_id(void);
 
