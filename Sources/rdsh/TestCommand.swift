@@ -27,9 +27,10 @@ struct TestCommand: ParsableCommand {
         let ci =
             getenv("CI").map { String(cString: $0) }.map { !$0.isEmpty && $0 != "0" && $0 != "false" }
             ?? false
+        let colour = !options.tap && isatty(1) != 0 && getenv("NO_COLOR") == nil
         let status = TestRunner(options: options).main(
             ci: ci,
-            out: { print($0) },
+            out: { print(colour ? TextReport.colourized($0) : $0) },
             err: { writeError($0) })
         if status != 0 { throw ExitCode(status) }
     }

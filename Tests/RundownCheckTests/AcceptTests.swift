@@ -55,6 +55,14 @@ import Testing
         #expect(roundTrip("say a") == "say a\n#> a")
     }
 
+    @Test func keepsAByteOrderMark() {
+        let bom = TestScript(bytes: [0xEF, 0xBB, 0xBF] + Array("# doc\nsay a\n".utf8), path: "x")
+        #expect(bom.lines == ["# doc", "say a"])
+        #expect(bom.blocks.count == 2)
+        let c = Comparison(script: bom, transcript: [TranscriptLine(kind: .output, text: "a", sourceLine: 2)])
+        #expect(Array(c.acceptedText().utf8) == [0xEF, 0xBB, 0xBF] + Array("# doc\nsay a\n#> a\n".utf8))
+    }
+
     @Test func emptyOutputLineBecomesABarePrefix() {
         #expect(roundTrip("say  \n") == "say  \n#>\n")
     }

@@ -33,6 +33,14 @@ import Testing
         #expect(TextReport.lines(for: failed(), verbosity: .quiet).isEmpty)
     }
 
+    @Test func aFileWithManyMismatchesIsCut() {
+        let c = compare(String(repeating: "say a\n", count: 30))
+        #expect(c.failures.count == 30)
+        let lines = TextReport.failureLines(FileResult(path: "m", outcome: .failed, failures: c.failures))
+        #expect(lines.filter { $0.hasPrefix("m:") }.count == TextReport.maximumReportedBlocks)
+        #expect(lines.last == "note: 5 more mismatching commands in m not shown")
+    }
+
     @Test func footerEndsWithTheSummary() {
         let s = Summary(results: [failed()], seconds: 0)
         #expect(TextReport.footer(s) == ["Failed:", "  dir/a #1.rdsh:2", "0 passed, 1 failed"])

@@ -157,7 +157,7 @@ public struct Comparison: Sendable {
         }
         out += atEnd
         let terminator = script.usesCRLF ? "\r\n" : "\n"
-        var text = out.joined(separator: terminator)
+        var text = (script.hasByteOrderMark ? "\u{FEFF}" : "") + out.joined(separator: terminator)
         if !out.isEmpty, script.endsWithNewline || script.lines.isEmpty { text += terminator }
         return text
     }

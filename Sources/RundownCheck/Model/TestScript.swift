@@ -30,6 +30,8 @@ public struct TestScript: Sendable {
     public var endsWithNewline: Bool
     /// Whether the file used CRLF line ends (kept by `--accept`).
     public var usesCRLF: Bool
+    /// Whether the file started with a UTF-8 byte order mark (skipped, and kept by `--accept`).
+    public var hasByteOrderMark: Bool
     /// First line of each command, ascending, with the index of its block.
     private var commandStarts: [(line: Int, block: Int)]
 
@@ -38,7 +40,8 @@ public struct TestScript: Sendable {
         self.path = path
         var lines: [String] = []
         var crlf = 0
-        var start = 0
+        hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        var start = hasByteOrderMark ? 3 : 0
         let count = bytes.count
         var i = 0
         while i < count {
@@ -53,7 +56,7 @@ public struct TestScript: Sendable {
             }
             i += 1
         }
-        endsWithNewline = start == count && count > 0
+        endsWithNewline = start == count && count > (hasByteOrderMark ? 3 : 0)
         if start < count {
             var end = count
             if bytes[end - 1] == 0x0D { end -= 1 }

@@ -47,13 +47,7 @@ public enum TAPReport {
             block += ["  at:", "    file: \(quoted(result.path))", "    line: \(first.line)"]
             block += literal("expected", first.expected.map { String($0.trimmingLeadingBlanks()) })
             block += literal("got", first.got)
-            var hunks: [String] = []
-            for failure in result.failures {
-                hunks.append("\(result.path):\(failure.line): error: \(failure.message)")
-                hunks += failure.hunk
-                hunks += failure.notes.map { "note: " + $0 }
-            }
-            block += literal("diff", hunks)
+            block += literal("diff", TextReport.failureLines(result))
         }
         block.append("  ...")
         return block

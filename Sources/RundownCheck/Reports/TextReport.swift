@@ -50,16 +50,24 @@ public enum TextReport {
     /// The `file:line:` headers, hunks and notes of a failed file.
     public static func failureLines(_ result: FileResult) -> [String] {
         var out: [String] = []
-        for failure in result.failures {
+        for failure in result.failures.prefix(maximumReportedBlocks) {
             out.append("\(result.path):\(failure.line): error: \(failure.message)")
             out += failure.hunk
             out += failure.notes.map { "note: " + $0 }
+        }
+        let more = result.failures.count - maximumReportedBlocks
+        if more > 0 {
+            out.append(
+                "note: \(more) more mismatching command\(more == 1 ? "" : "s") in \(result.path) not shown")
         }
         if let actual = result.actualPath {
             out.append("note: actual output written to \(actual); rerun with --accept to update the script")
         }
         return out
     }
+
+    /// How many differing blocks of one file are shown; the rest are counted.
+    public static let maximumReportedBlocks = 25
 
     /// The lines that end a run: the failures' locations, then the summary line (always last).
     public static func footer(_ summary: Summary) -> [String] {
@@ -71,6 +79,26 @@ public enum TextReport {
         }
         out.append(summary.line)
         return out
+    }
+
+    /// The line with ANSI colour for a terminal: `-` lines red, `+` lines green, FAIL and XPASS
+    /// headers bold red, the summary bold. Used only when stdout is a tty and NO_COLOR is unset.
+    public static func colourized(_ line: String) -> String {
+        let code: String
+        if line.hasPrefix(" - ") {
+            code = "31"
+        } else if line.hasPrefix(" + ") {
+            code = "32"
+        } else if line.hasPrefix("FAIL ") || line.hasPrefix("XPASS ") {
+            code = "1;31"
+        } else if line.hasPrefix("note: ") {
+            code = "36"
+        } else if line.contains(" passed, "), line.contains(" failed"), !line.hasPrefix(" ") {
+            code = "1"
+        } else {
+            return line
+        }
+        return "\u{1B}[\(code)m\(line)\u{1B}[0m"
     }
 
     /// A transcript line as `rdsh -v` shows it: `[line] text`.

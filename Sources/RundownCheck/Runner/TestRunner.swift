@@ -147,6 +147,13 @@ public struct TestRunner: Sendable {
                 outcome: .error(line: nil, message: "binary file (it contains NUL bytes), not an rdsh script")
             )
         }
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
+        {
+            return FileResult(
+                path: path,
+                outcome: .error(
+                    line: nil, message: "UTF-16 text, not UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8"))
+        }
         let script = TestScript(bytes: bytes, path: path)
         if let problem = script.problems.first {
             return FileResult(path: path, outcome: .error(line: problem.line, message: problem.message))
