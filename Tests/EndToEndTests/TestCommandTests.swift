@@ -149,6 +149,9 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("error: end-of-script report mismatch"))
         #expect(bad.stdout.contains("#! error[DEADLOCK]"))
+        // The handle's state is the one right after the last command, before the session
+        // released the blocked wait at the end.
+        #expect(bad.stdout.contains("note: R: state=waiting"))
     }
 
     @Test func exitCodeTwoForUsageErrors() throws {

@@ -62,24 +62,41 @@ final class CheckingSink: TranscriptSink {
         if finishedLines > script.lines.count {
             // finish(): the end-of-script reports are in; every block is complete.
             for index in 0...last where !checked.contains(index) { check(index) }
-        } else if let index = blockEndingAt[finishedLines], index != last {
+            return
+        }
+        if finishedLines == script.lines.count {
+            // The last line ran; finish() comes next and releases blocked waits, so the last
+            // block's handles are described now, before it, and used if the block differs.
+            lastBlockStates = states(of: last)
+        }
+        if let index = blockEndingAt[finishedLines], index != last {
             check(index)
         }
     }
+
+    /// The last block's handle states taken right after the last line ran.
+    private var lastBlockStates: [String]?
 
     /// Records the state of the command's handles if block `index` differs now.
     private func check(_ index: Int) {
         checked.insert(index)
         let block = script.blocks[index]
-        guard let session, let command = script.commandText(of: block) else { return }
         let patterns = block.expectations.map { LinePattern(literalOnly: $0, allowRegex: true) }
         guard !Alignment.align(patterns, byBlock[index]).passes else { return }
+        let found =
+            index == script.blocks.count - 1 ? (lastBlockStates ?? states(of: index)) : states(of: index)
+        if !found.isEmpty { notes[index] = found }
+    }
+
+    /// The `.show` line of every handle the block's command names, as the session has it now.
+    private func states(of index: Int) -> [String] {
+        guard let session, let command = script.commandText(of: script.blocks[index]) else { return [] }
         var seen = Set<String>()
         var states: [String] = []
         for token in Self.names(in: command) where seen.insert(token).inserted {
             if let line = session.describe(handle: token) { states.append(line) }
         }
-        if !states.isEmpty { notes[index] = states }
+        return states
     }
 
     /// The words of a command that could be handle names (comment, quotes and punctuation dropped).
