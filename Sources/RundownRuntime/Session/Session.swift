@@ -104,6 +104,7 @@ public final class Session {
         finalDescriptions = descriptions
         shutdownThreads()
         sink.commandFinished()
+        sink.flush()
         finished = true
     }
 

@@ -6,30 +6,23 @@ import Synchronization
 /// until that count is zero: every thread has either finished its command or parked in a wait.
 ///
 /// Workers decrement from their own threads; the coordinator spins briefly (a hand-off usually
-/// takes well under a microsecond on another core) and then sleeps on a condition variable with
-/// a deadline, which is the watchdog's backstop. No sleeps are used for synchronization.
+/// takes well under a microsecond on another core) and then sleeps on a POSIX semaphore with a
+/// deadline, which is the watchdog's backstop. A worker posts the semaphore only when it takes
+/// the count to zero while the coordinator is parked, so the common case costs no system call.
+/// No sleeps are used for synchronization.
 final class SettleGate: @unchecked Sendable {
     private let running = Atomic<Int>(0)
     private let parked = Atomic<Bool>(false)
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private let semaphore: UnsafeMutablePointer<sem_t>
 
     init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        condition = .allocate(capacity: 1)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
+        semaphore = .allocate(capacity: 1)
+        sem_init(semaphore, 0, 0)
     }
 
     deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
+        sem_destroy(semaphore)
+        semaphore.deallocate()
     }
 
     /// How many threads are running right now.
@@ -44,9 +37,8 @@ final class SettleGate: @unchecked Sendable {
     @inline(__always) func leave() {
         let now = running.subtract(1, ordering: .sequentiallyConsistent).newValue
         if now == 0 && parked.load(ordering: .sequentiallyConsistent) {
-            pthread_mutex_lock(mutex)
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
+            // One post per park: whoever clears the flag posts.
+            if parked.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
         }
     }
 
@@ -59,22 +51,27 @@ final class SettleGate: @unchecked Sendable {
             spin += 1
         }
         let deadline = rd_now_ns() &+ timeoutNanoseconds
-        pthread_mutex_lock(mutex)
-        parked.store(true, ordering: .sequentiallyConsistent)
-        var settled = true
-        while running.load(ordering: .sequentiallyConsistent) != 0 {
+        while true {
+            parked.store(true, ordering: .sequentiallyConsistent)
+            if running.load(ordering: .sequentiallyConsistent) == 0 {
+                parked.store(false, ordering: .sequentiallyConsistent)
+                return true
+            }
             let now = rd_now_ns()
             if now >= deadline {
-                settled = false
-                break
+                parked.store(false, ordering: .sequentiallyConsistent)
+                return running.load(ordering: .sequentiallyConsistent) == 0
             }
-            // Re-check at least every 50 ms: cheap insurance against a missed broadcast.
-            let until = min(deadline, now &+ 50_000_000)
-            var ts = timespec(tv_sec: Int(until / 1_000_000_000), tv_nsec: Int(until % 1_000_000_000))
-            pthread_cond_timedwait(condition, mutex, &ts)
+            // Re-check at least every 50 ms: cheap insurance against a lost post.
+            // sem_timedwait takes a CLOCK_REALTIME deadline.
+            let wait = min(deadline &- now, 50_000_000)
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            let total = UInt64(ts.tv_nsec) &+ wait
+            ts.tv_sec += Int(total / 1_000_000_000)
+            ts.tv_nsec = Int(total % 1_000_000_000)
+            _ = sem_timedwait(semaphore, &ts)
+            // A stale post from an earlier park only makes this loop check once more.
         }
-        parked.store(false, ordering: .sequentiallyConsistent)
-        pthread_mutex_unlock(mutex)
-        return settled
     }
 }

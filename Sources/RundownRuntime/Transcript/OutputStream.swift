@@ -1,14 +1,37 @@
+import CRundownSupport
 import Glibc
 
 /// A buffered writer on a file descriptor (no Foundation): lines are collected and written
-/// with one system call per flush, and flushed after every command so nothing is lost.
+/// with one system call per flush.
+///
+/// On a terminal every command's output is flushed at once. Into a pipe or a file, output is
+/// flushed at the end of a command once a millisecond has passed since the last flush (and
+/// always before a diagnostic, and at the end), so a long script does not pay one system call
+/// per line while a reader still sees output promptly.
 final class OutputStream {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
+    private let interval: UInt64
+    private var lastFlush: UInt64 = 0
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
+        interval = isatty(descriptor) == 1 ? 0 : 1_000_000
         buffer.reserveCapacity(4096)
+    }
+
+    /// Flushes when a terminal is attached or the flush interval has passed.
+    func flushIfDue() {
+        guard !buffer.isEmpty else { return }
+        if interval == 0 {
+            flush()
+            return
+        }
+        let now = rd_now_ns()
+        if now &- lastFlush >= interval {
+            flush()
+            lastFlush = now
+        }
     }
 
     deinit { flush() }

@@ -34,6 +34,12 @@ public final class TerminalSink: TranscriptSink {
     }
 
     public func commandFinished() {
+        out.flushIfDue()
+        err.flush()
+    }
+
+    /// Writes out anything still buffered.
+    public func flush() {
         out.flush()
         err.flush()
     }
@@ -60,5 +66,8 @@ public final class TestFormatSink: TranscriptSink {
         }
     }
 
-    public func commandFinished() { out.flush() }
+    public func commandFinished() { out.flushIfDue() }
+
+    /// Writes out anything still buffered.
+    public func flush() { out.flush() }
 }

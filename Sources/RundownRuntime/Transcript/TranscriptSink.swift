@@ -7,10 +7,14 @@ public protocol TranscriptSink: AnyObject {
     /// The session finished one top-level command (or the end-of-script reports): a good moment
     /// to flush buffered output. The default does nothing.
     func commandFinished()
+    /// Write out everything buffered now (the end of a script, before the process may exit).
+    /// The default does nothing.
+    func flush()
 }
 
 extension TranscriptSink {
     public func commandFinished() {}
+    public func flush() {}
 }
 
 /// A sink that keeps every entry in memory: for tests and for `rdsh test`.
