@@ -115,6 +115,18 @@ final class Scratch {
         #expect(!second.results[0].accepted)
     }
 
+    @Test func acceptFollowsASymbolicLink() {
+        let dir = Scratch()
+        dir.write("real.rdsh", "say a\n")
+        let link = dir.path + "/link.rdsh"
+        #expect(symlink(dir.path + "/real.rdsh", link) == 0)
+        let result = runner { $0.accept = true }.run(files: [link]) { _, _ in }
+        #expect(result.results[0].accepted)
+        #expect(dir.read("real.rdsh") == "say a\n#> a\n")
+        var st = stat()
+        #expect(lstat(link, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK)
+    }
+
     @Test func actualFileIsWrittenOnFailureAndRemovedOnPass() {
         let dir = Scratch()
         let file = dir.write("a.rdsh", "say a\n#> b\n")

@@ -43,8 +43,15 @@ enum FileSystem {
     }
 
     /// Replaces the file's contents: writes a temporary file beside it, then renames it over.
-    static func write(_ path: String, bytes: [UInt8]) -> Result<Void, FileError> {
-        let temporary = path + ".rdsh-tmp-\(getpid())"
+    /// A symbolic link is followed, so the file it names is replaced and the link stays.
+    static func write(_ given: String, bytes: [UInt8]) -> Result<Void, FileError> {
+        var path = given
+        var st = stat()
+        if lstat(given, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(given, nil) {
+            path = String(cString: resolved)
+            free(resolved)
+        }
+        let temporary = path + ".rdsh-tmp-\(getpid())-\(pthread_self())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return .failure(FileError(path: path, reason: errorText())) }
         var written = 0
@@ -61,7 +68,6 @@ enum FileSystem {
         }
         close(fd)
         // Keep the original file's permissions.
-        var st = stat()
         if stat(path, &st) == 0 { chmod(temporary, st.st_mode & 0o7777) }
         guard rename(temporary, path) == 0 else {
             let reason = errorText()
