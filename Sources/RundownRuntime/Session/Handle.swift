@@ -51,6 +51,16 @@ final class Handle {
     }
 }
 
+extension Handle.Value {
+    /// True for plain and cache-aware references (not NULL, numbers or booleans).
+    var isReference: Bool {
+        switch self {
+        case .plain, .cacheAware: true
+        default: false
+        }
+    }
+}
+
 /// One successful ExAllocateCacheAwareRundownProtection, for POOL_LEAK reports.
 final class Allocation {
     let name: String

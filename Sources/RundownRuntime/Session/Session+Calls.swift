@@ -557,7 +557,9 @@ extension Session {
             report(
                 Diagnostic(
                     .badArgument,
-                    "\(name) is already declared (line \(existing.location.line))",
+                    existing.value.isReference
+                        ? "\(name) is already declared (line \(existing.location.line))"
+                        : "\(name) already names \(existing.kindPhrase) (line \(existing.location.line))",
                     location: location, length: name.count,
                     notes: ["hint: use another name, or ExInitializeRundownProtection \(name) to reset it"]),
                 sourceText: sourceText)

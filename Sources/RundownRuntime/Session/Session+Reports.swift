@@ -9,7 +9,7 @@ extension Session {
         for worker in workerOrder where worker.status == .blocked {
             guard let pending = worker.current, let handle = pending.handle else { continue }
             var notes: [String] = []
-            let outstanding = handle.snapshot?.holders ?? handle.ledger.total
+            let outstanding = snapshotOf(pending.object)?.holders ?? handle.ledger.total
             var sentence = "\(references(outstanding)) on \(handle.name) never released"
             if handle.ledger.total > 0 { sentence += ": acquired " + handle.ledger.describe(topFile: topFile) }
             notes.append(sentence)
@@ -27,6 +27,12 @@ extension Session {
                     "thread \(worker.name) is still blocked in \(pending.display) (line \(pending.location.line))",
                     notes: notes), sourceText: nil)
         }
+    }
+
+    func snapshotOf(_ object: AnyObject?) -> RundownSnapshot? {
+        if let ref = object as? RundownRef { return ref.snapshot() }
+        if let ref = object as? CacheAwareRundownRef { return ref.snapshot() }
+        return nil
     }
 
     /// `warning[POOL_LEAK]` for every allocation never freed.
