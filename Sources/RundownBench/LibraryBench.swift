@@ -80,26 +80,33 @@ public struct LibraryBench: BenchSection {
         let targetNs: UInt64 = options.quick ? 20_000_000 : 150_000_000
         var measurements: [BenchMeasurement] = []
         for threads in threadCounts {
-            for candidate in Self.candidates where options.selects(candidate.name, in: name) {
-                // Calibrate: about `targetNs` of work per thread per repetition.
+            let selected = Self.candidates.filter { options.selects($0.name, in: name) }
+            // Calibrate: about `targetNs` of work per thread per repetition.
+            let pairs: [Int] = selected.map { candidate in
                 let probe = 200_000
                 let loop = candidate.make()
                 let calibration = BenchThreads.timed(threads: threads) { index in loop(index, probe) }
-                let pairs = max(probe, Int(Double(probe) * Double(targetNs) / Double(max(calibration, 1))))
-                var bestNs = UInt64.max
-                for _ in 0..<max(1, options.repetitions) {
+                return max(probe, Int(Double(probe) * Double(targetNs) / Double(max(calibration, 1))))
+            }
+            // Round-robin repetitions, so a burst of load from other processes hits every
+            // candidate alike; the best repetition of each is kept.
+            var best = [UInt64](repeating: .max, count: selected.count)
+            for _ in 0..<max(1, options.repetitions) {
+                for (i, candidate) in selected.enumerated() {
                     let loop = candidate.make()
-                    let wall = BenchThreads.timed(threads: threads) { index in loop(index, pairs) }
-                    bestNs = min(bestNs, wall)
+                    let n = pairs[i]
+                    best[i] = min(best[i], BenchThreads.timed(threads: threads) { index in loop(index, n) })
                 }
-                let nsPerPair = Double(bestNs) / Double(pairs)
-                let measurement = BenchMeasurement(
-                    name: candidate.name, label: candidate.label, threads: threads, unit: "pair",
-                    nsPerOp: nsPerPair, opsPerSecond: Double(threads * pairs) / (Double(bestNs) / 1e9))
+            }
+            for (i, candidate) in selected.enumerated() {
+                let nsPerPair = Double(best[i]) / Double(pairs[i])
+                measurements.append(
+                    BenchMeasurement(
+                        name: candidate.name, label: candidate.label, threads: threads, unit: "pair",
+                        nsPerOp: nsPerPair, opsPerSecond: Double(threads * pairs[i]) / (Double(best[i]) / 1e9)))
                 progress(
                     "  \(candidate.name), \(threads) thread\(threads == 1 ? "" : "s"): "
                         + "\(formatted(nsPerPair)) ns/pair")
-                measurements.append(measurement)
             }
         }
         // Ratios to the baselines at the same thread count (time per pair, this / baseline).
