@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 EditLine *rdsh_el_open(const char *program) { return el_init(program, stdin, stdout, stderr); }
 
@@ -40,18 +41,38 @@ void rdsh_el_attach_history(EditLine *el, History *h) { el_set(el, EL_HIST, hist
 
 static volatile sig_atomic_t sigint_seen;
 
-const char *rdsh_el_gets(EditLine *el, int *count, int *error_number) {
+/// Blocks (or unblocks) SIGINT and SIGALRM on the calling thread.
+static void mask_interrupts(int how) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    sigaddset(&set, SIGALRM);
+    pthread_sigmask(how, &set, NULL);
+}
+
+static void set_retry_timer(long microseconds) {
+    struct itimerval timer;
+    memset(&timer, 0, sizeof timer);
+    timer.it_value.tv_usec = microseconds;
+    timer.it_interval.tv_usec = microseconds;
+    setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+const char *rdsh_el_gets(EditLine *el, int *count, int *error_number) {
+    mask_interrupts(SIG_UNBLOCK);
     // A Ctrl-C pressed while a command ran was held pending and has just been delivered:
     // it belonged to that command, not to this prompt.
+    set_retry_timer(0);
     sigint_seen = 0;
+    // Raw mode before the prompt appears: libedit prints the prompt first and switches the
+    // terminal on its first read, so a key typed the instant the prompt shows would be taken
+    // in cooked mode (a Ctrl-D there becomes a NUL byte and is lost). Measured with strace.
+    el_set(el, EL_PREP_TERM, 1);
     errno = 0;
     const char *line = el_gets(el, count);
     *error_number = errno;
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    mask_interrupts(SIG_BLOCK);
+    set_retry_timer(0);
     return line;
 }
 
@@ -111,19 +132,25 @@ int rdsh_history_count(History *h) {
 static void on_sigint(int signo) {
     (void)signo;
     sigint_seen = 1;
+    // A Ctrl-C that lands between the prompt and the editor's read() interrupts nothing and
+    // would be lost. Keep interrupting (SIGALRM, also without SA_RESTART) every 20 ms until the
+    // read returns EINTR; rdsh_el_gets stops the timer.
+    set_retry_timer(20000);
 }
+
+static void on_sigalrm(int signo) { (void)signo; }
 
 void rdsh_sigint_install(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = on_sigint;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: the editor's read must return EINTR
+    action.sa_handler = on_sigint;
     sigaction(SIGINT, &action, NULL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    action.sa_handler = on_sigalrm;
+    sigaction(SIGALRM, &action, NULL);
+    // Threads started later inherit this mask: the signals only ever reach this thread.
+    mask_interrupts(SIG_BLOCK);
 }
 
 void rdsh_sigint_restore(void) {
@@ -132,10 +159,8 @@ void rdsh_sigint_restore(void) {
     action.sa_handler = SIG_DFL;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    set_retry_timer(0);
+    mask_interrupts(SIG_UNBLOCK);
 }
 
 int rdsh_sigint_take(void) {

@@ -18,5 +18,7 @@ public protocol InteractiveSession: AnyObject {
     /// `.exit`, or an error while `.bail on`: stop reading lines.
     var shouldStop: Bool { get }
     /// Directives the session leaves to its front end (`.record`): return true when handled.
-    var externalDirectiveHandler: ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)? { get set }
+    var externalDirectiveHandler:
+        ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?
+    { get set }
 }

@@ -32,7 +32,9 @@ public final class LineEditor {
 
     /// Opens the editor on stdin/stdout. nil when libedit cannot initialise (no terminal).
     /// `historyPath` nil turns history off. Call `setlocale(LC_CTYPE, "")` before this.
-    public init?(program: String = "rdsh", prompt: String = "rdsh> ", historyPath: String?, historySize: Int = 1000) {
+    public init?(
+        program: String = "rdsh", prompt: String = "rdsh> ", historyPath: String?, historySize: Int = 1000
+    ) {
         guard let el = rdsh_el_open(program) else { return nil }
         editLine = el
         self.prompt = strdup(prompt)

@@ -107,7 +107,8 @@ public final class REPL {
         _ = sink.take()
         lineWasRecordDirective = false
         currentLine = line
-        session.execute(line: line, location: SourceLocation(file: options.inputName, line: number, column: 1))
+        session.execute(
+            line: line, location: SourceLocation(file: options.inputName, line: number, column: 1))
         sink.commandFinished()
         let produced = sink.take()
         if !lineWasRecordDirective {
@@ -137,7 +138,10 @@ public final class REPL {
             return
         }
         if let failure = recorder.start(path: argument) {
-            let column = (currentLine.firstRange(of: argument).map { currentLine.distance(from: currentLine.startIndex, to: $0.lowerBound) } ?? 0) + 1
+            let column =
+                (currentLine.firstRange(of: argument).map {
+                    currentLine.distance(from: currentLine.startIndex, to: $0.lowerBound)
+                } ?? 0) + 1
             let diagnostic = Diagnostic(
                 .readFailed, failure,
                 location: SourceLocation(file: location.file, line: location.line, column: column),

@@ -42,8 +42,12 @@ struct ReplCommand: ParsableCommand {
     var hintText: String?
 
     func validate() throws {
-        if interactive && batch { throw ValidationError("-i/--interactive and -b/--batch exclude each other") }
-        if completeText != nil && hintText != nil { throw ValidationError("--complete and --hint exclude each other") }
+        if interactive && batch {
+            throw ValidationError("-i/--interactive and -b/--batch exclude each other")
+        }
+        if completeText != nil && hintText != nil {
+            throw ValidationError("--complete and --hint exclude each other")
+        }
     }
 
     func run() throws {
@@ -59,7 +63,8 @@ struct ReplCommand: ParsableCommand {
             if !hint.isEmpty { print(hint) }
             return
         }
-        let interactive = self.interactive || (!batch && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
+        let interactive =
+            self.interactive || (!batch && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
         let environment = Self.environment()
         if interactive {
             let options = REPL.Options(

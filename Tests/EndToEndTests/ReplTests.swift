@@ -58,7 +58,9 @@ import Testing
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)), dir)
+        return (
+            Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)), dir
+        )
     }
 
     @discardableResult
@@ -69,7 +71,8 @@ import Testing
     }
 
     @Test func bannerPromptAndACommandPrintingTRUE() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExInitializeRundownProtection R")
             run(child, "ExAcquireRundownProtection R", "TRUE")
@@ -79,7 +82,8 @@ import Testing
     }
 
     @Test func bannerHasOneLineOfHelp() throws {
-        let (outcome, _) = try Self.drive(#"""
+        let (outcome, _) = try Self.drive(
+            #"""
             child = spawn()
             quit(child)
             """#)
@@ -88,7 +92,8 @@ import Testing
     }
 
     @Test func tabCompletesAUniquePrefixAndListsAmbiguousOnes() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExInitializeRundownProtection Ref")
             # Unique prefixes: the routine name, then the live handle name, are completed, so
@@ -112,7 +117,8 @@ import Testing
     /// What the terminal shows (not the byte stream: libedit redraws by difference), read with
     /// tmux on a private server.
     @Test func hintShowsTheRemainingParametersAndShrinks() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             import subprocess, time
             SOCKET = ["tmux", "-L", "rdsh-repl-test-%d" % os.getpid()]
             def tmux(*args):
@@ -161,7 +167,8 @@ import Testing
     }
 
     @Test func historySurvivesIntoTheNextRun() throws {
-        let dir = try Self.expectPasses(#"""
+        let dir = try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExSizeOfRundownProtectionCacheAware", "344")
             run(child, " .handles")
@@ -185,7 +192,8 @@ import Testing
     }
 
     @Test func historyDirectoryIsCreatedOnFirstSave() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             path = os.path.join(TMP, "state", "rdsh", "history")
             child = spawn(history=path)
             run(child, "ExSizeOfRundownProtectionCacheAware", "344")
@@ -195,7 +203,8 @@ import Testing
     }
 
     @Test func ctrlCClearsTheLineAndKeepsTheSession() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExInitializeRundownProtection R")
             child.send("ExAcquireRundownProtection ")
@@ -217,7 +226,8 @@ import Testing
     }
 
     @Test func ctrlDPrintsTheEndOfSessionReport() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExInitializeRundownProtection R")
             run(child, "ExAcquireRundownProtection R", "TRUE")
@@ -229,7 +239,8 @@ import Testing
     }
 
     @Test func errorsShowACaretAndADidYouMean() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExAcquireRundownProtectoin R", "error[UNKNOWN_ROUTINE]", "^", "ExAcquireRundownProtection")
             run(child, "ExSizeOfRundownProtectionCacheAware", "344")
@@ -238,7 +249,8 @@ import Testing
     }
 
     @Test func recordedSessionIsATestFile() throws {
-        let dir = try Self.expectPasses(#"""
+        let dir = try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "ExInitializeRundownProtection R")
             run(child, ".record session.rdsh")
@@ -267,7 +279,8 @@ import Testing
     }
 
     @Test func multibyteInputIsEditedByCharacter() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             # Backspace must remove the whole "é" (two bytes): libedit needs setlocale first.
             child.send("ExSizeOfRundownProtectionCacheAwar\u00e9")
@@ -280,7 +293,8 @@ import Testing
     }
 
     @Test func ctrlRSearchesTheHistory() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             child = spawn()
             run(child, "n = ExSizeOfRundownProtectionCacheAware", "344")
             run(child, ".processors 1")
@@ -295,7 +309,8 @@ import Testing
     }
 
     @Test func theUsersEditrcIsHonoured() throws {
-        try Self.expectPasses(#"""
+        try Self.expectPasses(
+            #"""
             rc = os.path.join(TMP, "editrc")
             # A key bound to a string, scoped to the program name rdsh.
             open(rc, "w").write('rdsh:bind -s "^X" "ExSizeOfRundownProtectionCacheAware"\n')
@@ -309,7 +324,8 @@ import Testing
     }
 
     @Test func helpInTheReplIsTheScriptHelp() throws {
-        let (outcome, _) = try Self.drive(#"""
+        let (outcome, _) = try Self.drive(
+            #"""
             child = spawn()
             run(child, ".help ExAcquireRundownProtectionEx", "IRQL")
             run(child, ".help RELEASE_WITHOUT_ACQUIRE", "RELEASE_WITHOUT_ACQUIRE")
@@ -337,7 +353,10 @@ import Testing
             """
         let piped = try Rdsh.run([], stdin: script)
         let run = try Rdsh.run(["run", "-"], stdin: script)
-        #expect(piped.stdout == "TRUE\n[W] blocked in ExWaitForRundownProtectionRelease R\n    1 reference outstanding on R: 1 by main (line 2)\n")
+        #expect(
+            piped.stdout
+                == "TRUE\n[W] blocked in ExWaitForRundownProtectionRelease R\n    1 reference outstanding on R: 1 by main (line 2)\n"
+        )
         #expect(piped.stdout == run.stdout)
         #expect(piped.stderr == run.stderr)
         #expect(piped.status == 1 && run.status == 1)
@@ -359,7 +378,10 @@ import Testing
         let interactive = try Rdsh.run(["-i"], stdin: script, environment: environment)
         let batch = try Rdsh.run(["--batch"], stdin: script, environment: environment)
         var lines = interactive.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.first.map(String.init) == "rdsh: the run-down protection shell. Type .help for the routines, Tab to complete, Ctrl-D to quit.")
+        #expect(
+            lines.first.map(String.init)
+                == "rdsh: the run-down protection shell. Type .help for the routines, Tab to complete, Ctrl-D to quit."
+        )
         lines.removeFirst()
         #expect(lines.joined(separator: "\n") == batch.stdout)
         #expect(interactive.stderr == batch.stderr)
@@ -400,22 +422,34 @@ import Testing
     }
 
     static let commandLineRows: [CommandLineRow] = [
-        .init(arguments: ["--complete", "ExAcq"], lines: [
-            "ExAcquireRundownProtection", "ExAcquireRundownProtectionCacheAware",
-            "ExAcquireRundownProtectionCacheAwareEx", "ExAcquireRundownProtectionEx",
-        ]),
-        .init(arguments: ["--complete", "ExWaitForRundownProtectionReleaseC"], lines: ["ExWaitForRundownProtectionReleaseCacheAware"]),
+        .init(
+            arguments: ["--complete", "ExAcq"],
+            lines: [
+                "ExAcquireRundownProtection", "ExAcquireRundownProtectionCacheAware",
+                "ExAcquireRundownProtectionCacheAwareEx", "ExAcquireRundownProtectionEx",
+            ]),
+        .init(
+            arguments: ["--complete", "ExWaitForRundownProtectionReleaseC"],
+            lines: ["ExWaitForRundownProtectionReleaseCacheAware"]),
         .init(arguments: ["--complete", ".re"], lines: [".read", ".record", ".reset"]),
         .init(arguments: ["--complete", "ExAcquireRundownProtection "], lines: []),
         // Earlier lines run first, so their handles and threads complete.
-        .init(arguments: ["--complete", "ExInitializeRundownProtection Ref\nW: ExAcquireRundownProtection R"], lines: ["Ref"]),
-        .init(arguments: ["--complete", "W: ExInitializeRundownProtection R\n.irql "], lines: ["W", "main"]),
+        .init(
+            arguments: ["--complete", "ExInitializeRundownProtection Ref\nW: ExAcquireRundownProtection R"],
+            lines: ["Ref"]),
+        .init(
+            arguments: ["--complete", "W: ExInitializeRundownProtection R\n.irql "], lines: ["W", "main"]),
         .init(arguments: ["--complete", "W: ExInitializeRundownProtection R\nW"], lines: ["W:"]),
-        .init(arguments: ["--complete", "C = ExAllocateCacheAwareRundownProtection N"], lines: ["NonPagedPool", "NonPagedPoolNx"]),
+        .init(
+            arguments: ["--complete", "C = ExAllocateCacheAwareRundownProtection N"],
+            lines: ["NonPagedPool", "NonPagedPoolNx"]),
         .init(arguments: ["--complete", ".help DEAD"], lines: ["DEADLOCK"]),
-        .init(arguments: ["--hint", "ExAcquireRundownProtectionEx "], lines: ["<RunRef> <Count>  -> BOOLEAN"]),
+        .init(
+            arguments: ["--hint", "ExAcquireRundownProtectionEx "], lines: ["<RunRef> <Count>  -> BOOLEAN"]),
         .init(arguments: ["--hint", "ExAcquireRundownProtectionEx R "], lines: ["<Count>  -> BOOLEAN"]),
-        .init(arguments: ["--hint", "C = ExAllocateCacheAwareRundownProtection "], lines: ["<PoolType> <PoolTag>  -> PEX_RUNDOWN_REF_CACHE_AWARE"]),
+        .init(
+            arguments: ["--hint", "C = ExAllocateCacheAwareRundownProtection "],
+            lines: ["<PoolType> <PoolTag>  -> PEX_RUNDOWN_REF_CACHE_AWARE"]),
         .init(arguments: ["--hint", "ExAcquireRundownProtectionEx"], lines: []),
     ]
 
@@ -429,7 +463,8 @@ import Testing
     @Test func completeListsFilesAfterRead() throws {
         let dir = try Rdsh.temporaryDirectory()
         try "".write(to: dir.appendingPathComponent("tour.rdsh"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("tests"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("tests"), withIntermediateDirectories: true)
         let result = try Rdsh.run(["--complete", ".read t"], directory: dir)
         #expect(result.stdout == "tests/\ntour.rdsh\n")
     }

@@ -20,7 +20,9 @@ let fixture = Vocabulary(
     directives: [
         .init(name: ".help", parameters: [.init("topic", .helpTopic, optional: true)], returns: nil),
         .init(name: ".handles", parameters: [], returns: nil),
-        .init(name: ".cpu", parameters: [.init("thread", .thread), .init("processor", .processor)], returns: nil),
+        .init(
+            name: ".cpu", parameters: [.init("thread", .thread), .init("processor", .processor)], returns: nil
+        ),
         .init(name: ".irql", parameters: [.init("thread", .thread), .init("level", .irql)], returns: nil),
         .init(name: ".read", parameters: [.init("file", .file)], returns: nil),
         .init(name: ".record", parameters: [.init("file", .fileOrOff)], returns: nil),
@@ -45,7 +47,8 @@ func complete(_ line: String) -> Completion.Result {
     if let bar = line.firstIndex(of: "|") {
         var text = line
         text.remove(at: bar)
-        return Completion.complete(line: text, cursor: line.distance(from: line.startIndex, to: bar), context: context)
+        return Completion.complete(
+            line: text, cursor: line.distance(from: line.startIndex, to: bar), context: context)
     }
     return Completion.complete(line: line, cursor: line.count, context: context)
 }
@@ -61,24 +64,37 @@ func complete(_ line: String) -> Completion.Result {
 
     static let rows: [Row] = [
         // Line start: routines, directives, the declaration keyword, thread prefixes.
-        Row(line: "ExAcq", insert: "uireRundownProtection", candidates: ["ExAcquireRundownProtection", "ExAcquireRundownProtectionEx"]),
+        Row(
+            line: "ExAcq", insert: "uireRundownProtection",
+            candidates: ["ExAcquireRundownProtection", "ExAcquireRundownProtectionEx"]),
         Row(line: "ExAcquireRundownProtectionE", insert: "x ", candidates: ["ExAcquireRundownProtectionEx"]),
-        Row(line: "ExIn", insert: "itializeRundownProtection ", candidates: ["ExInitializeRundownProtection"]),
-        Row(line: "exin", insert: "ExInitializeRundownProtection ", candidates: ["ExInitializeRundownProtection"], erase: 4),
+        Row(
+            line: "ExIn", insert: "itializeRundownProtection ", candidates: ["ExInitializeRundownProtection"]),
+        Row(
+            line: "exin", insert: "ExInitializeRundownProtection ",
+            candidates: ["ExInitializeRundownProtection"], erase: 4),
         Row(line: ".h", insert: "", candidates: [".handles", ".help"]),
         Row(line: ".he", insert: "lp ", candidates: [".help"]),
         Row(line: "EX_", insert: "RUNDOWN_REF ", candidates: ["EX_RUNDOWN_REF"]),
         Row(line: "wo", insert: "rker: ", candidates: ["worker:"]),
         Row(line: "Zq", insert: "", candidates: []),
-        Row(line: "   ExSiz", insert: "eOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(
+            line: "   ExSiz", insert: "eOfRundownProtectionCacheAware ",
+            candidates: ["ExSizeOfRundownProtectionCacheAware"]),
         // After a thread prefix: routines only.
-        Row(line: "W: ExAcquireRundownProtection", insert: "", candidates: ["ExAcquireRundownProtection", "ExAcquireRundownProtectionEx"]),
+        Row(
+            line: "W: ExAcquireRundownProtection", insert: "",
+            candidates: ["ExAcquireRundownProtection", "ExAcquireRundownProtectionEx"]),
         Row(line: "W: .h", insert: "", candidates: []),
         Row(line: "W: wor", insert: "", candidates: []),
         // After a binding: routines that return something.
-        Row(line: "C = ExAl", insert: "locateCacheAwareRundownProtection ", candidates: ["ExAllocateCacheAwareRundownProtection"]),
+        Row(
+            line: "C = ExAl", insert: "locateCacheAwareRundownProtection ",
+            candidates: ["ExAllocateCacheAwareRundownProtection"]),
         Row(line: "n = ExIn", insert: "", candidates: []),
-        Row(line: "W: n = ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(
+            line: "W: n = ExSi", insert: "zeOfRundownProtectionCacheAware ",
+            candidates: ["ExSizeOfRundownProtectionCacheAware"]),
         // Handle positions: live handles.
         Row(line: "ExAcquireRundownProtection ", insert: "", candidates: ["Cache", "Count1", "R"]),
         Row(line: "ExAcquireRundownProtection C", insert: "", candidates: ["Cache", "Count1"]),
@@ -88,8 +104,12 @@ func complete(_ line: String) -> Completion.Result {
         Row(line: "ExAcquireRundownProtectionEx R ", insert: "", candidates: []),
         Row(line: "ExAcquireRundownProtectionEx R 2 ", insert: "", candidates: []),
         // Pool types.
-        Row(line: "C = ExAllocateCacheAwareRundownProtection NonPagedPool", insert: "", candidates: ["NonPagedPool", "NonPagedPoolNx"]),
-        Row(line: "C = ExAllocateCacheAwareRundownProtection P", insert: "agedPool ", candidates: ["PagedPool"]),
+        Row(
+            line: "C = ExAllocateCacheAwareRundownProtection NonPagedPool", insert: "",
+            candidates: ["NonPagedPool", "NonPagedPoolNx"]),
+        Row(
+            line: "C = ExAllocateCacheAwareRundownProtection P", insert: "agedPool ",
+            candidates: ["PagedPool"]),
         Row(line: "C = ExAllocateCacheAwareRundownProtection PagedPool 'Rd", insert: "", candidates: []),
         // Thread positions and IRQL names.
         Row(line: ".cpu w", insert: "", candidates: ["W", "worker"]),
@@ -100,13 +120,17 @@ func complete(_ line: String) -> Completion.Result {
         // .help topics: routines, directives, codes.
         Row(line: ".help RE", insert: "", candidates: ["REINIT_WITHOUT_RUNDOWN", "RELEASE_WITHOUT_ACQUIRE"]),
         Row(line: ".help .rec", insert: "ord ", candidates: [".record"]),
-        Row(line: ".help ExSize", insert: "OfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(
+            line: ".help ExSize", insert: "OfRundownProtectionCacheAware ",
+            candidates: ["ExSizeOfRundownProtectionCacheAware"]),
         Row(line: ".help syn", insert: "SYNTAX ", candidates: ["SYNTAX"], erase: 3),
         // Files after .read (case-sensitive, hidden files only on request, directories end in /).
         Row(line: ".read t", insert: "", candidates: ["tests/", "tour.rdsh"]),
         Row(line: ".read to", insert: "ur.rdsh ", candidates: ["tour.rdsh"]),
         Row(line: ".read sc", insert: "ripts/", candidates: ["scripts/"]),
-        Row(line: ".read scripts/acq", insert: "uire", candidates: ["scripts/acquire-ex.rdsh", "scripts/acquire.rdsh"]),
+        Row(
+            line: ".read scripts/acq", insert: "uire",
+            candidates: ["scripts/acquire-ex.rdsh", "scripts/acquire.rdsh"]),
         Row(line: ".read scripts/w", insert: "ait.rdsh ", candidates: ["scripts/wait.rdsh"]),
         Row(line: ".read .h", insert: "idden ", candidates: [".hidden"]),
         Row(line: ".read nowhere/x", insert: "", candidates: []),
@@ -116,9 +140,15 @@ func complete(_ line: String) -> Completion.Result {
         Row(line: "EX_RUNDOWN_REF G ", insert: "= ", candidates: ["="]),
         Row(line: "EX_RUNDOWN_REF G = EX", insert: "_RUNDOWN_ACTIVE ", candidates: ["EX_RUNDOWN_ACTIVE"]),
         // No blanks around `:` and `=`: the parser accepts those forms too.
-        Row(line: "W:ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
-        Row(line: "n=ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
-        Row(line: "W:n=ExSi", insert: "zeOfRundownProtectionCacheAware ", candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(
+            line: "W:ExSi", insert: "zeOfRundownProtectionCacheAware ",
+            candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(
+            line: "n=ExSi", insert: "zeOfRundownProtectionCacheAware ",
+            candidates: ["ExSizeOfRundownProtectionCacheAware"]),
+        Row(
+            line: "W:n=ExSi", insert: "zeOfRundownProtectionCacheAware ",
+            candidates: ["ExSizeOfRundownProtectionCacheAware"]),
         Row(line: "W:ExAcquireRundownProtection Ca", insert: "che ", candidates: ["Cache"]),
         Row(line: "EX_RUNDOWN_REF G=EX_", insert: "RUNDOWN_ACTIVE ", candidates: ["EX_RUNDOWN_ACTIVE"]),
         Row(line: "C = ExAllocateCacheAwareRundownProtection PagedPool 'a b", insert: "", candidates: []),
@@ -129,7 +159,9 @@ func complete(_ line: String) -> Completion.Result {
         Row(line: ".handles ", insert: "", candidates: []),
         Row(line: "NoSuchRoutine ", insert: "", candidates: []),
         // The cursor in the middle of a line: only the text before it counts.
-        Row(line: "ExAc| R", insert: "quireRundownProtection", candidates: ["ExAcquireRundownProtection", "ExAcquireRundownProtectionEx"]),
+        Row(
+            line: "ExAc| R", insert: "quireRundownProtection",
+            candidates: ["ExAcquireRundownProtection", "ExAcquireRundownProtectionEx"]),
     ]
 
     @Test(arguments: rows)

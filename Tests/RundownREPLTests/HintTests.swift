@@ -19,7 +19,9 @@ import Testing
         Row(line: "ExAcquireRundownProtectionEx R 2 9", hint: ""),
         Row(line: "W: ExAcquireRundownProtectionEx ", hint: "<RunRef> <Count>  -> BOOLEAN"),
         Row(line: "ExInitializeRundownProtection ", hint: "<RunRef>  -> VOID"),
-        Row(line: "C = ExAllocateCacheAwareRundownProtection ", hint: "<PoolType> <PoolTag>  -> PEX_RUNDOWN_REF_CACHE_AWARE"),
+        Row(
+            line: "C = ExAllocateCacheAwareRundownProtection ",
+            hint: "<PoolType> <PoolTag>  -> PEX_RUNDOWN_REF_CACHE_AWARE"),
         Row(line: "n = ExSizeOfRundownProtectionCacheAware ", hint: "-> SIZE_T"),
         Row(line: ".cpu ", hint: "<thread> <processor>"),
         Row(line: ".cpu W ", hint: "<processor>"),
@@ -29,7 +31,9 @@ import Testing
         Row(line: "EX_RUNDOWN_REF G ", hint: "[= EX_RUNDOWN_ACTIVE]"),
         Row(line: "W:ExAcquireRundownProtectionEx R ", hint: "<Count>  -> BOOLEAN"),
         Row(line: "n=ExSizeOfRundownProtectionCacheAware ", hint: "-> SIZE_T"),
-        Row(line: "C = ExAllocateCacheAwareRundownProtection PagedPool 'a b' ", hint: "-> PEX_RUNDOWN_REF_CACHE_AWARE"),
+        Row(
+            line: "C = ExAllocateCacheAwareRundownProtection PagedPool 'a b' ",
+            hint: "-> PEX_RUNDOWN_REF_CACHE_AWARE"),
         Row(line: "Nope ", hint: ""),
         Row(line: "", hint: ""),
         Row(line: "# ExAcquireRundownProtectionEx ", hint: ""),
@@ -52,8 +56,12 @@ import Testing
     }
 
     @Test func xdgStateHomeThenHome() {
-        #expect(HistoryLocation.path(environment: ["XDG_STATE_HOME": "/s", "HOME": "/home/u"]) == "/s/rdsh/history")
-        #expect(HistoryLocation.path(environment: ["XDG_STATE_HOME": "relative", "HOME": "/home/u/"]) == "/home/u/.local/state/rdsh/history")
+        #expect(
+            HistoryLocation.path(environment: ["XDG_STATE_HOME": "/s", "HOME": "/home/u"])
+                == "/s/rdsh/history")
+        #expect(
+            HistoryLocation.path(environment: ["XDG_STATE_HOME": "relative", "HOME": "/home/u/"])
+                == "/home/u/.local/state/rdsh/history")
         #expect(HistoryLocation.path(environment: [:]) == nil)
     }
 

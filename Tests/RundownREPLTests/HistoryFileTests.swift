@@ -21,7 +21,8 @@ import Testing
             let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
             var line = String(decoding: bytes, as: UTF8.self)
             if line.hasSuffix("\n") { line.removeLast() }
-            lines.append(line.split(separator: "\\040", omittingEmptySubsequences: false).joined(separator: " "))
+            lines.append(
+                line.split(separator: "\\040", omittingEmptySubsequences: false).joined(separator: " "))
         }
         guard lines.first == "_HiStOrY_V2_" else { return nil }
         return Array(lines.dropFirst())

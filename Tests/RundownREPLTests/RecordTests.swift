@@ -41,12 +41,13 @@ import Testing
         #expect(repl.finish() == 0)
         let text = try #require(contents(path))
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(Array(lines.prefix(4)) == [
-            "ExInitializeRundownProtection R",
-            "ExAcquireRundownProtection R",
-            "#> TRUE",
-            "W: ExWaitForRundownProtectionRelease R",
-        ])
+        #expect(
+            Array(lines.prefix(4)) == [
+                "ExInitializeRundownProtection R",
+                "ExAcquireRundownProtection R",
+                "#> TRUE",
+                "W: ExWaitForRundownProtectionRelease R",
+            ])
         #expect(lines.contains("#> [W] blocked in ExWaitForRundownProtectionRelease R"))
         #expect(lines.contains { $0.hasPrefix("#! error[DEADLOCK]: thread W") })
         #expect(!text.contains(".record"))

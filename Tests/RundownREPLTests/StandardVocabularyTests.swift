@@ -40,7 +40,9 @@ import Testing
         #expect(
             Hint.hint(line: "ExAcquireRundownProtectionEx ", vocabulary: .standard)
                 == "<RunRef> <Count>  -> BOOLEAN")
-        #expect(Hint.hint(line: "ExAcquireRundownProtectionEx R ", vocabulary: .standard) == "<Count>  -> BOOLEAN")
+        #expect(
+            Hint.hint(line: "ExAcquireRundownProtectionEx R ", vocabulary: .standard) == "<Count>  -> BOOLEAN"
+        )
         #expect(Hint.hint(line: "ExAcquireRundownProtectionEx R 1 ", vocabulary: .standard) == "-> BOOLEAN")
     }
 
