@@ -12,7 +12,7 @@ struct ReplCommand: ParsableCommand {
         discussion: """
             On a terminal (stdin and stdout both ttys) rdsh opens a line editor with history, Tab \
             completion and parameter hints. Otherwise it runs stdin as a script, exactly like \
-            'rdsh run': no banner, prompt, history or colour, and the same output text.
+            'rdsh run -': no banner, prompt or history, and the same output text.
             History: $RDSH_HISTORY, else $XDG_STATE_HOME/rdsh/history, else \
             ~/.local/state/rdsh/history; an empty RDSH_HISTORY turns it off. Key bindings: \
             ~/.editrc ($EDITRC), program name 'rdsh'.
@@ -24,7 +24,10 @@ struct ReplCommand: ParsableCommand {
     @Flag(name: [.short, .customLong("batch")], help: "Read plain lines, as a script, even on a terminal.")
     var batch = false
 
-    @Flag(help: "Print each command before its output, in the test-file format (#> and #! lines).")
+    @Flag(
+        help:
+            "Running stdin as a script: print each command before its output, in the test-file format (#> and #!)."
+    )
     var echo = false
 
     @Option(
