@@ -18,6 +18,8 @@ import Testing
         let accept = try TestOptions.parse(["--accept=force", "x"])
         #expect(accept.accept && accept.force)
         #expect(try TestOptions.parse(["--help"]).help)
+        let more = try TestOptions.parse(["--list", "--filter-out", "slow", "--timeout=2.5", "x"])
+        #expect(more.list && more.filterOut == "slow" && more.timeoutSeconds == 2.5)
     }
 
     @Test func usageErrorsNameTheProblem() {
@@ -26,6 +28,8 @@ import Testing
         #expect(throws: UsageError.self) { try TestOptions.parse(["-j"]) }
         #expect(throws: UsageError.self) { try TestOptions.parse(["--filter", "(", "x"]) }
         #expect(throws: UsageError.self) { try TestOptions.parse(["--accept=maybe", "x"]) }
+        #expect(throws: UsageError.self) { try TestOptions.parse(["--timeout", "-1", "x"]) }
+        #expect(throws: UsageError.self) { try TestOptions.parse(["--filter-out", "[", "x"]) }
         do {
             _ = try TestOptions.parse(["--tapp", "x"])
             Issue.record("no error")

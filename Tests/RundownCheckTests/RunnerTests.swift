@@ -175,5 +175,13 @@ final class Scratch {
         #expect(all == 1)
         #expect(out.last == "1 passed, 1 failed")
         #expect(out.contains { $0.hasPrefix("FAIL \(dir.path)/release.rdsh") })
+        out = []
+        let listed = runner {
+            $0.paths = [dir.path]
+            $0.filterOut = "acq"
+            $0.list = true
+        }.main(ci: false, out: { out.append($0) }, err: { _ in })
+        #expect(listed == 0)
+        #expect(out == [dir.path + "/release.rdsh"])
     }
 }

@@ -7,11 +7,18 @@ import RundownScript
 /// already differs, it records the `.show` line of every handle the command named, taken at
 /// that moment, so the failure note shows the state that explains the output.
 public struct SessionEngine: ScriptEngine {
-    public init() {}
+    /// The watchdog for scripts without `#% timeout:`; nil keeps the session's default.
+    public var watchdogSeconds: Double?
+
+    public init(watchdogSeconds: Double? = nil) {
+        self.watchdogSeconds = watchdogSeconds
+    }
 
     public func run(_ script: TestScript, bytes: [UInt8]) -> EngineRun {
         var options = SessionOptions(processors: script.metadata.processors ?? 4, bail: false, echo: false)
-        if let timeout = script.metadata.timeoutSeconds { options.watchdogSeconds = timeout }
+        if let timeout = script.metadata.timeoutSeconds ?? watchdogSeconds {
+            options.watchdogSeconds = timeout
+        }
         let sink = CheckingSink(script: script)
         let session = Session(options: options, sink: sink)
         sink.session = session

@@ -4,6 +4,12 @@ public struct TestOptions: Sendable, Equatable {
     public var paths: [String] = []
     /// Only files whose path contains a match of this regex run.
     public var filter: String?
+    /// Files whose path contains a match of this regex are left out.
+    public var filterOut: String?
+    /// List the files that would run, and run nothing.
+    public var list = false
+    /// The session watchdog for files without `#% timeout:`; nil keeps the session's default.
+    public var timeoutSeconds: Double?
     /// Files run at the same time.
     public var jobs: Int = FileSystem.processorCount
     /// Rewrite expectations from the actual output.
@@ -34,6 +40,10 @@ public struct TestOptions: Sendable, Equatable {
         OPTIONS:
           -j, --jobs N       files run in parallel (default: the number of processors)
           --filter REGEX     run only the files whose path contains a match of REGEX
+          --filter-out REGEX leave out the files whose path contains a match of REGEX
+          --list             print the files that would run, one per line, and run nothing
+          --timeout S        watchdog seconds for a thread that neither finishes nor blocks
+                             (default: the session's; '#% timeout:' in a file wins)
           --accept           rewrite the expectation lines from the actual output; refused when
                              the CI environment variable is set, unless --force is given too
           --accept=force     same as --accept --force
@@ -97,14 +107,24 @@ public struct TestOptions: Sendable, Equatable {
                         "bad job count '\(text)' for \(flag)", hint: "give a number from 1 to 1024")
                 }
                 options.jobs = n
-            case "--filter":
+            case "--filter", "--filter-out":
                 let text = try value(flag, inline)
                 do {
                     _ = try Regex(text)
                 } catch {
-                    throw UsageError("bad --filter regex '\(text)': \(error)")
+                    throw UsageError("bad \(flag) regex '\(text)': \(error)")
                 }
-                options.filter = text
+                if flag == "--filter" { options.filter = text } else { options.filterOut = text }
+            case "--list":
+                guard inline == nil else { throw UsageError("--list takes no value") }
+                options.list = true
+            case "--timeout":
+                let text = try value(flag, inline)
+                guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                    throw UsageError(
+                        "bad --timeout '\(text)'", hint: "give seconds between 0 and 3600, e.g. --timeout 5")
+                }
+                options.timeoutSeconds = seconds
             case "--accept":
                 switch inline {
                 case nil: options.accept = true
@@ -133,7 +153,8 @@ public struct TestOptions: Sendable, Equatable {
                 options.verbosity = .quiet
             default:
                 let known = [
-                    "--jobs", "--filter", "--accept", "--force", "--tap", "--junit", "--no-actual",
+                    "--jobs", "--filter", "--filter-out", "--list", "--timeout", "--accept", "--force",
+                    "--tap", "--junit", "--no-actual",
                     "--verbose",
                     "--quiet", "--help",
                 ]

@@ -3,9 +3,10 @@ public struct TestRunner: Sendable {
     public var options: TestOptions
     public var engine: any ScriptEngine
 
-    public init(options: TestOptions, engine: any ScriptEngine = SessionEngine()) {
+    /// A runner; without an engine, each file runs in a `Session` (with `--timeout` applied).
+    public init(options: TestOptions, engine: (any ScriptEngine)? = nil) {
         self.options = options
-        self.engine = engine
+        self.engine = engine ?? SessionEngine(watchdogSeconds: options.timeoutSeconds)
     }
 
     /// Runs `paths` with `jobs` threads and no output, `--accept` or `.actual` files: the entry
@@ -75,6 +76,13 @@ public struct TestRunner: Sendable {
         }
         if let filter = options.filter, let regex = try? Regex(filter) {
             files = files.filter { (try? regex.firstMatch(in: $0)) != nil }
+        }
+        if let filterOut = options.filterOut, let regex = try? Regex(filterOut) {
+            files = files.filter { (try? regex.firstMatch(in: $0)) == nil }
+        }
+        if options.list {
+            for file in files { out(file) }
+            return 0
         }
         if files.isEmpty, unreadable.isEmpty {
             err(
@@ -190,12 +198,13 @@ public struct TestRunner: Sendable {
                 path: path, outcome: .expectedFailure(reason), failures: comparison.failures,
                 transcript: run.transcript)
         }
-        let accepted = comparison.acceptedText()
         if options.accept {
             return accept(path: path, comparison: comparison, engine: engine, transcript: run.transcript)
         }
         var written: String?
-        if options.writeActual, case .success = FileSystem.write(actualPath, bytes: Array(accepted.utf8)) {
+        if options.writeActual,
+            case .success = FileSystem.write(actualPath, bytes: Array(comparison.acceptedText().utf8))
+        {
             written = actualPath
         }
         return FileResult(
