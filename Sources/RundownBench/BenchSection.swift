@@ -24,7 +24,7 @@ public struct BenchOptions: Sendable {
     public init(quick: Bool = false, filter: String? = nil, repetitions: Int? = nil) {
         self.quick = quick
         self.filter = filter
-        self.repetitions = repetitions ?? (quick ? 2 : 5)
+        self.repetitions = repetitions ?? (quick ? 2 : 9)
     }
 
     /// Whether a measurement named `name` in section `section` should run.

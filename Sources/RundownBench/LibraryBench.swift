@@ -77,7 +77,7 @@ public struct LibraryBench: BenchSection {
     public func run(_ options: BenchOptions, progress: (String) -> Void) -> BenchSectionReport {
         let processors = Int(rd_online_cpus())
         let threadCounts = [1, 2]
-        let targetNs: UInt64 = options.quick ? 20_000_000 : 150_000_000
+        let targetNs: UInt64 = options.quick ? 10_000_000 : 50_000_000
         var measurements: [BenchMeasurement] = []
         for threads in threadCounts {
             let selected = Self.candidates.filter { options.selects($0.name, in: name) }
@@ -171,10 +171,25 @@ public struct LibraryBench: BenchSection {
             "drain: the waiter parks (observer), the holder gives it 50 us to fall asleep, then releases; "
                 + "measured from just before that last release to the waiter's return.",
         ]
+        if let load = Self.loadAverage(), load >= 1 {
+            notes.append(
+                "load average \(formatted(load, decimals: 2)) on \(processors) processors: other processes "
+                    + "competed for the processors, so the 2-thread figures are pessimistic.")
+        }
         if processors < 2 { notes.append("only \(processors) processor available: the 2-thread runs share it.") }
         return BenchSectionReport(
             name: name, title: title, measurements: measurements, latencies: latencies, targets: targets,
             notes: notes)
+    }
+
+    /// The 1-minute load average from /proc/loadavg, if readable.
+    static func loadAverage() -> Double? {
+        guard let file = fopen("/proc/loadavg", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 128)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: " ").first.flatMap { Double($0) }
     }
 
     // MARK: - Drain latency

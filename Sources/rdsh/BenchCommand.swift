@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Run only sections or measurements whose name contains this text (e.g. plain, drain).")
     var filter: String?
 
-    @Option(help: "Repetitions per measurement; the best is kept (default 5, 2 with --quick).")
+    @Option(help: "Repetitions per measurement; the best is kept (default 9, 2 with --quick).")
     var repetitions: Int?
 
     @Flag(help: "Exit with status 1 when a target is missed.")
