@@ -109,7 +109,8 @@ public final class REPL {
         currentLine = line
         session.execute(
             line: line, location: SourceLocation(file: options.inputName, line: number, column: 1))
-        sink.commandFinished()
+        // Everything out before the next prompt, even into a pipe (`-i` without a terminal).
+        sink.flush()
         let produced = sink.take()
         if !lineWasRecordDirective {
             recorder.record(command: line, line: number, file: options.inputName, entries: produced)
@@ -119,7 +120,7 @@ public final class REPL {
     func finish() -> Int32 {
         _ = sink.take()
         session.finish()
-        sink.commandFinished()
+        sink.flush()
         recorder.recordEnd(entries: sink.take())
         recorder.stop()
         // `.exit` ends a session normally; stopping because of an error under `.bail on` does not.

@@ -19,6 +19,8 @@ final class RecordingSink: TranscriptSink {
 
     func commandFinished() { terminal.commandFinished() }
 
+    func flush() { terminal.flush() }
+
     /// The entries emitted since the last call.
     func take() -> [TranscriptEntry] {
         defer { pending.removeAll() }

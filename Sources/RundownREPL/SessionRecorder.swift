@@ -43,7 +43,7 @@ final class SessionRecorder {
 
     /// Stops recording and closes the file.
     func stop() {
-        sink?.commandFinished()
+        sink?.flush()
         sink = nil
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
@@ -55,6 +55,7 @@ final class SessionRecorder {
     private func write(_ added: [TranscriptEntry]) {
         guard let sink, !added.isEmpty else { return }
         for entry in added { sink.emit(entry) }
-        sink.commandFinished()
+        // On disk after every command, so a session that dies still leaves its recording.
+        sink.flush()
     }
 }
