@@ -244,7 +244,11 @@ import Testing
             child = spawn()
             run(child, "ExAcquireRundownProtectoin R", "error[UNKNOWN_ROUTINE]", "^", "ExAcquireRundownProtection")
             run(child, "ExSizeOfRundownProtectionCacheAware", "344")
-            quit(child)
+            # .exit ends the session like Ctrl-D, with status 0.
+            child.sendline(".exit")
+            child.expect(pexpect.EOF)
+            child.close()
+            assert child.exitstatus == 0, child.exitstatus
             """#)
     }
 
