@@ -232,9 +232,10 @@ public final class CacheAwareRundownRef: Sendable {
         let v = s.pointee.load(ordering: .relaxed)
         let decrement = UInt(count) &<< 1
         if v & 1 == 0 && Int(bitPattern: v) >= Int(bitPattern: decrement) && count &- 1 < 0x7FFF_FFFF {
-            if s.pointee.compareExchange(expected: v, desired: v &- decrement, ordering: .sequentiallyConsistent)
-                .exchanged
-            {
+            if s.pointee.compareExchange(
+                expected: v, desired: v &- decrement, ordering: .sequentiallyConsistent
+            )
+            .exchanged {
                 return
             }
         }
@@ -449,7 +450,8 @@ public final class CacheAwareRundownRef: Sendable {
         }
         if values.allSatisfy({ $0 & 1 == 0 }) {
             let sum = values.reduce(0, &+)
-            return RundownSnapshot(state: .live, holders: Int(bitPattern: sum) >> 1, word: sum, slots: perSlot)
+            return RundownSnapshot(
+                state: .live, holders: Int(bitPattern: sum) >> 1, word: sum, slots: perSlot)
         }
         let state: RundownStateName = values.allSatisfy({ $0 == 1 }) ? .completed : .stale
         return RundownSnapshot(state: state, holders: 0, word: values[0], slots: perSlot)

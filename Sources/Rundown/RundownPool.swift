@@ -1,8 +1,14 @@
 import Synchronization
 
 /// The pool types ExAllocateCacheAwareRundownProtection accepts.
+/// The case names are the WDK's `POOL_TYPE` names, as scripts write them.
 public enum PoolType: String, CaseIterable, Sendable {
-    case NonPagedPool, NonPagedPoolNx, PagedPool
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    case NonPagedPool
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    case NonPagedPoolNx
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    case PagedPool
 }
 
 /// One pool allocation not yet freed: what a leak report names.
@@ -13,6 +19,13 @@ public struct PoolAllocation: Sendable, Equatable {
     public let tag: UInt32
     public let type: PoolType
     public let bytes: Int
+
+    public init(id: Int, tag: UInt32, type: PoolType, bytes: Int) {
+        self.id = id
+        self.tag = tag
+        self.type = type
+        self.bytes = bytes
+    }
 
     /// The tag's four bytes in memory order (how pool tools show it), e.g. 0x67546452 → "RdTg";
     /// unprintable bytes become `.`.

@@ -43,7 +43,8 @@ public struct LibraryBench: BenchSection {
                 }
             }
         },
-        Candidate(name: "cache-aware", label: "EX_RUNDOWN_REF_CACHE_AWARE acquire+release, current processor") {
+        Candidate(name: "cache-aware", label: "EX_RUNDOWN_REF_CACHE_AWARE acquire+release, current processor")
+        {
             let ref = try! CacheAwareRundownRef.initialize(
                 storageSize: CacheAwareRundownRef.size(processorCount: Int(rd_online_cpus())))
             return { _, pairs in
@@ -103,7 +104,8 @@ public struct LibraryBench: BenchSection {
                 measurements.append(
                     BenchMeasurement(
                         name: candidate.name, label: candidate.label, threads: threads, unit: "pair",
-                        nsPerOp: nsPerPair, opsPerSecond: Double(threads * pairs[i]) / (Double(best[i]) / 1e9)))
+                        nsPerOp: nsPerPair, opsPerSecond: Double(threads * pairs[i]) / (Double(best[i]) / 1e9)
+                    ))
                 progress(
                     "  \(candidate.name), \(threads) thread\(threads == 1 ? "" : "s"): "
                         + "\(formatted(nsPerPair)) ns/pair")
@@ -112,8 +114,11 @@ public struct LibraryBench: BenchSection {
         // Ratios to the baselines at the same thread count (time per pair, this / baseline).
         for i in measurements.indices {
             for baseline in ["atomic", "plain", "rwlock"] where baseline != measurements[i].name {
-                if let b = measurements.first(where: { $0.name == baseline && $0.threads == measurements[i].threads }) {
-                    measurements[i].ratios.append(BenchRatio(baseline: baseline, value: measurements[i].nsPerOp / b.nsPerOp))
+                if let b = measurements.first(where: {
+                    $0.name == baseline && $0.threads == measurements[i].threads
+                }) {
+                    measurements[i].ratios.append(
+                        BenchRatio(baseline: baseline, value: measurements[i].nsPerOp / b.nsPerOp))
                 }
             }
         }
@@ -155,7 +160,8 @@ public struct LibraryBench: BenchSection {
             targets.append(
                 BenchTarget(
                     statement: "cache-aware throughput at 2 threads >= 3 x the plain reference's",
-                    measured: cacheAware.opsPerSecond / plain.opsPerSecond, limit: 3, atMost: false, unit: "x"))
+                    measured: cacheAware.opsPerSecond / plain.opsPerSecond, limit: 3, atMost: false, unit: "x"
+                ))
         }
         if let drain = latencies.first(where: { $0.name == "drain-plain" }) {
             targets.append(
@@ -176,7 +182,9 @@ public struct LibraryBench: BenchSection {
                 "load average \(formatted(load, decimals: 2)) on \(processors) processors: other processes "
                     + "competed for the processors, so the 2-thread figures are pessimistic.")
         }
-        if processors < 2 { notes.append("only \(processors) processor available: the 2-thread runs share it.") }
+        if processors < 2 {
+            notes.append("only \(processors) processor available: the 2-thread runs share it.")
+        }
         return BenchSectionReport(
             name: name, title: title, measurements: measurements, latencies: latencies, targets: targets,
             notes: notes)

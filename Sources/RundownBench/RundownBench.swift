@@ -19,7 +19,8 @@ public enum RundownBench {
 
     /// Runs the sections `options` selects.
     public static func run(
-        _ options: BenchOptions, sections: [any BenchSection] = sections, progress: (String) -> Void = { _ in }
+        _ options: BenchOptions, sections: [any BenchSection] = sections,
+        progress: (String) -> Void = { _ in }
     ) -> BenchReport {
         var reports: [BenchSectionReport] = []
         for section in sections {
@@ -55,9 +56,14 @@ public enum RundownBench {
                         + baselines.map { "vs \($0)" }
                 ]
                 for m in section.measurements {
-                    var row = [m.name, String(m.threads), formatted(m.nsPerOp), formatted(m.opsPerSecond / 1e6)]
+                    var row = [
+                        m.name, String(m.threads), formatted(m.nsPerOp), formatted(m.opsPerSecond / 1e6),
+                    ]
                     for baseline in baselines {
-                        row.append(m.ratios.first { $0.baseline == baseline }.map { formatted($0.value, decimals: 2) + "x" } ?? "-")
+                        row.append(
+                            m.ratios.first { $0.baseline == baseline }.map {
+                                formatted($0.value, decimals: 2) + "x"
+                            } ?? "-")
                     }
                     rows.append(row)
                 }
@@ -119,28 +125,43 @@ public enum RundownBench {
                 .object([
                     ("name", .string(s.name)),
                     ("title", .string(s.title)),
-                    ("measurements", .array(s.measurements.map { m in
-                        .object([
-                            ("name", .string(m.name)), ("label", .string(m.label)), ("threads", .int(m.threads)),
-                            ("unit", .string(m.unit)), ("nsPerOp", .number(m.nsPerOp)),
-                            ("opsPerSecond", .number(m.opsPerSecond)),
-                            ("ratios", .object(m.ratios.map { ($0.baseline, .number($0.value)) })),
-                        ])
-                    })),
-                    ("latencies", .array(s.latencies.map { l in
-                        .object([
-                            ("name", .string(l.name)), ("label", .string(l.label)), ("samples", .int(l.samples)),
-                            ("medianNs", .number(l.medianNs)), ("p99Ns", .number(l.p99Ns)),
-                            ("minNs", .number(l.minNs)), ("maxNs", .number(l.maxNs)),
-                        ])
-                    })),
-                    ("targets", .array(s.targets.map { t in
-                        .object([
-                            ("statement", .string(t.statement)), ("measured", .number(t.measured)),
-                            ("limit", .number(t.limit)), ("comparison", .string(t.atMost ? "<=" : ">=")),
-                            ("unit", .string(t.unit)), ("passed", .bool(t.passed)),
-                        ])
-                    })),
+                    (
+                        "measurements",
+                        .array(
+                            s.measurements.map { m in
+                                .object([
+                                    ("name", .string(m.name)), ("label", .string(m.label)),
+                                    ("threads", .int(m.threads)),
+                                    ("unit", .string(m.unit)), ("nsPerOp", .number(m.nsPerOp)),
+                                    ("opsPerSecond", .number(m.opsPerSecond)),
+                                    ("ratios", .object(m.ratios.map { ($0.baseline, .number($0.value)) })),
+                                ])
+                            })
+                    ),
+                    (
+                        "latencies",
+                        .array(
+                            s.latencies.map { l in
+                                .object([
+                                    ("name", .string(l.name)), ("label", .string(l.label)),
+                                    ("samples", .int(l.samples)),
+                                    ("medianNs", .number(l.medianNs)), ("p99Ns", .number(l.p99Ns)),
+                                    ("minNs", .number(l.minNs)), ("maxNs", .number(l.maxNs)),
+                                ])
+                            })
+                    ),
+                    (
+                        "targets",
+                        .array(
+                            s.targets.map { t in
+                                .object([
+                                    ("statement", .string(t.statement)), ("measured", .number(t.measured)),
+                                    ("limit", .number(t.limit)),
+                                    ("comparison", .string(t.atMost ? "<=" : ">=")),
+                                    ("unit", .string(t.unit)), ("passed", .bool(t.passed)),
+                                ])
+                            })
+                    ),
                     ("notes", .array(s.notes.map { .string($0) })),
                 ]))
         }
@@ -155,7 +176,12 @@ public enum RundownBench {
 
 /// A minimal JSON value and writer (no Foundation).
 enum JSON {
-    case string(String), int(Int), number(Double), bool(Bool), array([JSON]), object([(String, JSON)])
+    case string(String)
+    case int(Int)
+    case number(Double)
+    case bool(Bool)
+    case array([JSON])
+    case object([(String, JSON)])
 
     func rendered(indent: Int) -> String {
         let pad = String(repeating: "  ", count: indent + 1)
@@ -167,7 +193,8 @@ enum JSON {
         case .bool(let b): return b ? "true" : "false"
         case .array(let items):
             if items.isEmpty { return "[]" }
-            return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(close)]"
+            return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n")
+                + "\n\(close)]"
         case .object(let members):
             if members.isEmpty { return "{}" }
             return "{\n"

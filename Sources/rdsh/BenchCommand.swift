@@ -44,7 +44,8 @@ struct BenchCommand: ParsableCommand {
             fputs(line + "\n", stderr)
         }
         if report.sections.isEmpty {
-            throw ValidationError("--filter '\(filter ?? "")' selects nothing (try: library, plain, cache-aware, drain)")
+            throw ValidationError(
+                "--filter '\(filter ?? "")' selects nothing (try: library, plain, cache-aware, drain)")
         }
         print(json ? RundownBench.json(report) : RundownBench.table(report))
         if strict && !report.allTargetsPassed { throw ExitCode(1) }

@@ -16,7 +16,7 @@ struct BlockWakeTests {
         #expect(ref.snapshot().state == .waiting)
         #expect(try ref.acquire() == false, "acquires fail once the wait has taken effect")
         try ref.release(count: 2)
-        #expect(ref.snapshot() .holders == 1)
+        #expect(ref.snapshot().holders == 1)
         #expect(waiter.peek() == nil, "one reference is still held: the wait cannot have returned")
         let releaser = TestThread { try? ref.release() }
         releaser.join()
@@ -24,7 +24,8 @@ struct BlockWakeTests {
         #expect(ref.snapshot().state == .stale)
         let events = observer.recorded
         #expect(events.map(\.kind) == [.willBlock(3), .didWake])
-        #expect(events[0].thread == waiter.thread_id.load(ordering: .acquiring), "willBlock runs on the waiter")
+        #expect(
+            events[0].thread == waiter.threadID.load(ordering: .acquiring), "willBlock runs on the waiter")
         #expect(events[1].thread != events[0].thread, "didWake runs on the releasing thread")
     }
 

@@ -3,7 +3,12 @@ import Testing
 
 /// The states of spec §4.2 that a test can hold still (CSw is transient: see the stress test).
 enum CacheAwareState: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case idle = "CL(0)", live = "CL(2)", waiting = "CW(2)", stale = "CS", completed = "CC", freed = "CF"
+    case idle = "CL(0)"
+    case live = "CL(2)"
+    case waiting = "CW(2)"
+    case stale = "CS"
+    case completed = "CC"
+    case freed = "CF"
     var testDescription: String { rawValue }
 }
 

@@ -29,14 +29,16 @@ struct CacheAwareLayoutTests {
         #expect(ref.storageSize == CacheAwareRundownRef.size(processorCount: processors))
         // The last slot stays inside the raw slot block.
         let slotBlockBytes = UInt(blocks[1].bytes)
-        #expect(header.runRefs + UInt(processors - 1) * UInt(header.runRefSize) + 8
+        #expect(
+            header.runRefs + UInt(processors - 1) * UInt(header.runRefSize) + 8
                 <= header.poolToFree + slotBlockBytes)
         try ref.free()
         #expect(pool.outstanding.isEmpty)
     }
 
-    @Test("Initialize in caller storage: slot count from the size, sentinel PoolToFree",
-          arguments: [(32, 1), (216, 2), (344, 4), (600, 8)])
+    @Test(
+        "Initialize in caller storage: slot count from the size, sentinel PoolToFree",
+        arguments: [(32, 1), (216, 2), (344, 4), (600, 8)])
     func initializedLayout(size: Int, slots: Int) throws {
         let ref = try CacheAwareRundownRef.initialize(storageSize: size)
         let header = ref.header
@@ -50,12 +52,17 @@ struct CacheAwareLayoutTests {
             #expect(header.runRefs >= header.address + 24)
             #expect(header.runRefs + UInt(slots) * 64 <= header.address + UInt(size))
         }
-        #expect(ref.snapshot() == RundownSnapshot(state: .live, holders: 0, word: 0, slots: Array(repeating: 0, count: slots)))
+        #expect(
+            ref.snapshot()
+                == RundownSnapshot(
+                    state: .live, holders: 0, word: 0, slots: Array(repeating: 0, count: slots)))
     }
 
-    @Test("Sizes SizeOf cannot produce are refused", arguments: [
-        (0, 32), (31, 32), (100, 216), (152, 216), (345, 408), (24 + 2 * 64, 216),
-    ])
+    @Test(
+        "Sizes SizeOf cannot produce are refused",
+        arguments: [
+            (0, 32), (31, 32), (100, 216), (152, 216), (345, 408), (24 + 2 * 64, 216),
+        ])
     func sizeMismatch(size: Int, expected: Int) {
         #expect(throws: RundownViolation.sizeMismatch(given: size, expected: expected)) {
             try CacheAwareRundownRef.initialize(storageSize: size)
@@ -73,22 +80,30 @@ struct CacheAwareLayoutTests {
     func allocationFailure(failures: Int) throws {
         let pool = RundownPool()
         pool.failNextAllocations(failures)
-        let ref = CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 4, pool: pool)
+        let ref = CacheAwareRundownRef.allocate(
+            poolType: .NonPagedPool, tag: 1, processorCount: 4, pool: pool)
         // Attempts: header, slots (never 64-aligned below a page), slots + 1 aligned.
         #expect(ref == nil)
         #expect(pool.outstanding.isEmpty)
         // The failures are consumed: the next allocation works.
         pool.failNextAllocations(0)
-        #expect(CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 4, pool: pool) != nil)
+        #expect(
+            CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 4, pool: pool)
+                != nil)
     }
 
     @Test func singleProcessorAllocationTakesTwoBlocks() throws {
         let pool = RundownPool()
         pool.failNextAllocations(2)
-        #expect(CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 1, pool: pool) == nil)
+        #expect(
+            CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 1, pool: pool)
+                == nil)
         #expect(pool.failureCount == 1, "the header fails; nothing else is tried")
-        #expect(CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 1, pool: pool) == nil)
-        let ref = try #require(CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 1, pool: pool))
+        #expect(
+            CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 1, pool: pool)
+                == nil)
+        let ref = try #require(
+            CacheAwareRundownRef.allocate(poolType: .NonPagedPool, tag: 1, processorCount: 1, pool: pool))
         #expect(pool.failureCount == 2)
         #expect(pool.outstanding.map(\.bytes) == [24, 8], "one word, no alignment slack")
         _ = ref
@@ -98,7 +113,10 @@ struct CacheAwareLayoutTests {
         let pool = RundownPool()
         var refs: [CacheAwareRundownRef] = []
         for tag in [UInt32(1), 2, 3] {
-            refs.append(try #require(CacheAwareRundownRef.allocate(poolType: .NonPagedPoolNx, tag: tag, processorCount: 2, pool: pool)))
+            refs.append(
+                try #require(
+                    CacheAwareRundownRef.allocate(
+                        poolType: .NonPagedPoolNx, tag: tag, processorCount: 2, pool: pool)))
         }
         try refs[1].free()
         #expect(pool.outstanding.map(\.tag) == [1, 1, 3, 3])

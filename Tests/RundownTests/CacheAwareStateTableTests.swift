@@ -11,45 +11,52 @@ struct CacheAwareStateTableTests {
     ) throws {
         let fixture = try CacheAwareFixture(state, allocated: allocated)
         let ref = fixture.ref
-        check(ref.snapshot(), after: ref.snapshot, { () throws(RundownViolation) in try operation(ref) },
-              expect: expected, sourceLocation: sourceLocation)
+        check(
+            ref.snapshot(), after: ref.snapshot, { () throws(RundownViolation) in try operation(ref) },
+            expect: expected, sourceLocation: sourceLocation)
         try fixture.finish()
     }
 
-    @Test("Acquire on processor 2", arguments: [
-        (CacheAwareState.idle, Outcome.ok(.live, holders: 1, result: true)),
-        (.live, .ok(.live, holders: 3, result: true)),
-        (.waiting, .ok(.waiting, holders: 2, result: false)),
-        (.stale, .ok(.stale, holders: 0, result: false)),
-        (.completed, .ok(.completed, holders: 0, result: false)),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "Acquire on processor 2",
+        arguments: [
+            (CacheAwareState.idle, Outcome.ok(.live, holders: 1, result: true)),
+            (.live, .ok(.live, holders: 3, result: true)),
+            (.waiting, .ok(.waiting, holders: 2, result: false)),
+            (.stale, .ok(.stale, holders: 0, result: false)),
+            (.completed, .ok(.completed, holders: 0, result: false)),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func acquire(state: CacheAwareState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in try ref.acquire(processor: 2) }
     }
 
-    @Test("AcquireEx(3) on processor 2", arguments: [
-        (CacheAwareState.idle, Outcome.ok(.live, holders: 3, result: true)),
-        (.live, .ok(.live, holders: 5, result: true)),
-        (.waiting, .ok(.waiting, holders: 2, result: false)),
-        (.stale, .ok(.stale, holders: 0, result: false)),
-        (.completed, .ok(.completed, holders: 0, result: false)),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "AcquireEx(3) on processor 2",
+        arguments: [
+            (CacheAwareState.idle, Outcome.ok(.live, holders: 3, result: true)),
+            (.live, .ok(.live, holders: 5, result: true)),
+            (.waiting, .ok(.waiting, holders: 2, result: false)),
+            (.stale, .ok(.stale, holders: 0, result: false)),
+            (.completed, .ok(.completed, holders: 0, result: false)),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func acquireEx(state: CacheAwareState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in
             try ref.acquire(processor: 2, count: 3)
         }
     }
 
-    @Test("Release on processor 3 (a slot the acquires did not use)", arguments: [
-        (CacheAwareState.idle, Outcome.refused(.releaseWithoutAcquire(outstanding: 0, requested: 1))),
-        (.live, .ok(.live, holders: 1)),
-        (.waiting, .ok(.waiting, holders: 1)),
-        (.stale, .refused(.releaseAfterRundown(.stale))),
-        (.completed, .refused(.releaseAfterRundown(.completed))),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "Release on processor 3 (a slot the acquires did not use)",
+        arguments: [
+            (CacheAwareState.idle, Outcome.refused(.releaseWithoutAcquire(outstanding: 0, requested: 1))),
+            (.live, .ok(.live, holders: 1)),
+            (.waiting, .ok(.waiting, holders: 1)),
+            (.stale, .refused(.releaseAfterRundown(.stale))),
+            (.completed, .refused(.releaseAfterRundown(.completed))),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func release(state: CacheAwareState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in
             try ref.release(processor: 3)
@@ -57,22 +64,26 @@ struct CacheAwareStateTableTests {
         }
     }
 
-    @Test("ReleaseEx(c) on processor 3", arguments: [
-        (CacheAwareState.live, UInt32(2), Outcome.ok(.live, holders: 0)),
-        (.live, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
-        (.waiting, 2, .ok(.waiting, holders: 0)),
-        (.waiting, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
-        (.waiting, 0, .refused(.countOutOfRange(0))),
-        (.live, 0, .ok(.live, holders: 2)),
-        (.live, 0x8000_0000, .refused(.countOutOfRange(0x8000_0000))),
-    ])
+    @Test(
+        "ReleaseEx(c) on processor 3",
+        arguments: [
+            (CacheAwareState.live, UInt32(2), Outcome.ok(.live, holders: 0)),
+            (.live, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
+            (.waiting, 2, .ok(.waiting, holders: 0)),
+            (.waiting, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
+            (.waiting, 0, .refused(.countOutOfRange(0))),
+            (.live, 0, .ok(.live, holders: 2)),
+            (.live, 0x8000_0000, .refused(.countOutOfRange(0x8000_0000))),
+        ])
     func releaseEx(state: CacheAwareState, count: UInt32, expected: Outcome) throws {
         let fixture = try CacheAwareFixture(state)
         let ref = fixture.ref
-        check(ref.snapshot(), after: ref.snapshot, { () throws(RundownViolation) in
-            try ref.release(processor: 3, count: count)
-            return nil
-        }, expect: expected)
+        check(
+            ref.snapshot(), after: ref.snapshot,
+            { () throws(RundownViolation) in
+                try ref.release(processor: 3, count: count)
+                return nil
+            }, expect: expected)
         if state == .waiting && count == 2 {
             // The release that took the count to zero woke the waiter; finish() joins it.
             #expect(fixture.observer.recorded.contains { $0.kind == .didWake })
@@ -80,13 +91,15 @@ struct CacheAwareStateTableTests {
         try fixture.finish()
     }
 
-    @Test("Wait: CL(0) → CS (not CC); CS and CC refused (§4.2)", arguments: [
-        (CacheAwareState.idle, Outcome.ok(.stale, holders: 0)),
-        (.waiting, .refused(.concurrentWait)),
-        (.stale, .refused(.waitAfterRundown)),
-        (.completed, .refused(.waitAfterRundown)),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "Wait: CL(0) → CS (not CC); CS and CC refused (§4.2)",
+        arguments: [
+            (CacheAwareState.idle, Outcome.ok(.stale, holders: 0)),
+            (.waiting, .refused(.concurrentWait)),
+            (.stale, .refused(.waitAfterRundown)),
+            (.completed, .refused(.waitAfterRundown)),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func wait(state: CacheAwareState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in
             #expect(try ref.waitForRelease() == .noHolders)
@@ -94,44 +107,61 @@ struct CacheAwareStateTableTests {
         }
     }
 
-    @Test("RundownCompleted", arguments: [
-        (CacheAwareState.idle, Outcome.refused(.completedWithoutWait)),
-        (.live, .refused(.completedWithoutWait)),
-        (.waiting, .refused(.completedWhileWaiting)),
-        (.stale, .ok(.completed, holders: 0)),
-        (.completed, .ok(.completed, holders: 0)),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "RundownCompleted",
+        arguments: [
+            (CacheAwareState.idle, Outcome.refused(.completedWithoutWait)),
+            (.live, .refused(.completedWithoutWait)),
+            (.waiting, .refused(.completedWhileWaiting)),
+            (.stale, .ok(.completed, holders: 0)),
+            (.completed, .ok(.completed, holders: 0)),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func completed(state: CacheAwareState, expected: Outcome) throws {
-        try run(state, expect: expected) { ref throws(RundownViolation) in try ref.rundownCompleted(); return nil }
+        try run(state, expect: expected) { ref throws(RundownViolation) in
+            try ref.rundownCompleted()
+            return nil
+        }
     }
 
-    @Test("ReInitialize", arguments: [
-        (CacheAwareState.idle, Outcome.refused(.reinitWithoutRundown)),
-        (.live, .refused(.reinitWithoutRundown)),
-        (.waiting, .refused(.reinitWhileWaiting)),
-        (.stale, .ok(.live, holders: 0)),
-        (.completed, .ok(.live, holders: 0)),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "ReInitialize",
+        arguments: [
+            (CacheAwareState.idle, Outcome.refused(.reinitWithoutRundown)),
+            (.live, .refused(.reinitWithoutRundown)),
+            (.waiting, .refused(.reinitWhileWaiting)),
+            (.stale, .ok(.live, holders: 0)),
+            (.completed, .ok(.live, holders: 0)),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func reinitialize(state: CacheAwareState, expected: Outcome) throws {
-        try run(state, expect: expected) { ref throws(RundownViolation) in try ref.reinitialize(); return nil }
+        try run(state, expect: expected) { ref throws(RundownViolation) in
+            try ref.reinitialize()
+            return nil
+        }
     }
 
-    @Test("Free: only from CL(0), CS or CC", arguments: [
-        (CacheAwareState.idle, Outcome.ok(.freed, holders: 0)),
-        (.live, .refused(.freeWhileInUse(outstanding: 2))),
-        (.waiting, .refused(.freeWhileInUse(outstanding: 2))),
-        (.stale, .ok(.freed, holders: 0)),
-        (.completed, .ok(.freed, holders: 0)),
-        (.freed, .refused(.useAfterFree)),
-    ])
+    @Test(
+        "Free: only from CL(0), CS or CC",
+        arguments: [
+            (CacheAwareState.idle, Outcome.ok(.freed, holders: 0)),
+            (.live, .refused(.freeWhileInUse(outstanding: 2))),
+            (.waiting, .refused(.freeWhileInUse(outstanding: 2))),
+            (.stale, .ok(.freed, holders: 0)),
+            (.completed, .ok(.freed, holders: 0)),
+            (.freed, .refused(.useAfterFree)),
+        ])
     func free(state: CacheAwareState, expected: Outcome) throws {
         let fixture = try CacheAwareFixture(state)
         let ref = fixture.ref
         let outstanding = fixture.pool.outstanding
-        check(ref.snapshot(), after: ref.snapshot, { () throws(RundownViolation) in try ref.free(); return nil },
-              expect: expected)
+        check(
+            ref.snapshot(), after: ref.snapshot,
+            { () throws(RundownViolation) in
+                try ref.free()
+                return nil
+            },
+            expect: expected)
         if case .ok = expected {
             #expect(fixture.pool.outstanding.isEmpty, "free returns both blocks to the pool")
         } else {
@@ -142,19 +172,22 @@ struct CacheAwareStateTableTests {
 
     @Test("Free of caller storage is refused", arguments: [CacheAwareState.idle, .stale, .completed])
     func freeNotAllocated(state: CacheAwareState) throws {
-        try run(state, allocated: false, expect: .refused(.freeNotAllocated)) { ref throws(RundownViolation) in
+        try run(state, allocated: false, expect: .refused(.freeNotAllocated)) {
+            ref throws(RundownViolation) in
             try ref.free()
             return nil
         }
     }
 
-    @Test("Initialize again on caller storage", arguments: [
-        (CacheAwareState.idle, Outcome.ok(.live, holders: 0)),
-        (.live, .refused(.initializeWhileInUse)),
-        (.waiting, .refused(.initializeWhileInUse)),
-        (.stale, .ok(.live, holders: 0)),
-        (.completed, .ok(.live, holders: 0)),
-    ])
+    @Test(
+        "Initialize again on caller storage",
+        arguments: [
+            (CacheAwareState.idle, Outcome.ok(.live, holders: 0)),
+            (.live, .refused(.initializeWhileInUse)),
+            (.waiting, .refused(.initializeWhileInUse)),
+            (.stale, .ok(.live, holders: 0)),
+            (.completed, .ok(.live, holders: 0)),
+        ])
     func initializeStorage(state: CacheAwareState, expected: Outcome) throws {
         try run(state, allocated: false, expect: expected) { ref throws(RundownViolation) in
             try ref.reinitializeStorage(storageSize: 344)
@@ -179,7 +212,9 @@ struct CacheAwareStateTableTests {
         #expect(try live.ref.acquire(processor: 0, count: 0))
         #expect(live.ref.snapshot().holders == 2)
         let waiting = try CacheAwareFixture(.waiting)
-        #expect(throws: RundownViolation.countOutOfRange(0)) { try waiting.ref.acquire(processor: 0, count: 0) }
+        #expect(throws: RundownViolation.countOutOfRange(0)) {
+            try waiting.ref.acquire(processor: 0, count: 0)
+        }
         #expect(waiting.ref.snapshot().holders == 2)
         try waiting.finish()
     }

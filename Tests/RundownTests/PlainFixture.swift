@@ -3,7 +3,11 @@ import Testing
 
 /// The states of spec §4.1 (U is not representable: a Swift object is always initialized).
 enum PlainState: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case idle = "L(0)", live = "L(2)", waiting = "W(2)", stale = "S", completed = "C"
+    case idle = "L(0)"
+    case live = "L(2)"
+    case waiting = "W(2)"
+    case stale = "S"
+    case completed = "C"
     var testDescription: String { rawValue }
 }
 
@@ -71,7 +75,8 @@ enum Outcome: Equatable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .ok(let s, let h, let r): "ok(\(s.rawValue), holders: \(h), result: \(r.map(String.init) ?? "-"))"
+        case .ok(let s, let h, let r):
+            "ok(\(s.rawValue), holders: \(h), result: \(r.map(String.init) ?? "-"))"
         case .refused(let v): "refused(\(v.code))"
         }
     }
@@ -96,7 +101,8 @@ func check(
         }
     } catch {
         #expect(expected == .refused(error), "got \(error.code)", sourceLocation: sourceLocation)
-        #expect(after() == snapshotBefore, "a refused call must leave the object unchanged",
-                sourceLocation: sourceLocation)
+        #expect(
+            after() == snapshotBefore, "a refused call must leave the object unchanged",
+            sourceLocation: sourceLocation)
     }
 }

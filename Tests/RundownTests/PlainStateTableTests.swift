@@ -11,53 +11,68 @@ struct PlainStateTableTests {
     ) throws {
         let fixture = try PlainFixture(state)
         let ref = fixture.ref
-        check(ref.snapshot(), after: ref.snapshot, { () throws(RundownViolation) in try operation(ref) },
-              expect: expected, sourceLocation: sourceLocation)
+        check(
+            ref.snapshot(), after: ref.snapshot, { () throws(RundownViolation) in try operation(ref) },
+            expect: expected, sourceLocation: sourceLocation)
         try fixture.finish()
     }
 
-    @Test("Acquire", arguments: [
-        (PlainState.idle, Outcome.ok(.live, holders: 1, result: true)),
-        (.live, .ok(.live, holders: 3, result: true)),
-        (.waiting, .ok(.waiting, holders: 2, result: false)),
-        (.stale, .ok(.stale, holders: 0, result: false)),
-        (.completed, .ok(.completed, holders: 0, result: false)),
-    ])
+    @Test(
+        "Acquire",
+        arguments: [
+            (PlainState.idle, Outcome.ok(.live, holders: 1, result: true)),
+            (.live, .ok(.live, holders: 3, result: true)),
+            (.waiting, .ok(.waiting, holders: 2, result: false)),
+            (.stale, .ok(.stale, holders: 0, result: false)),
+            (.completed, .ok(.completed, holders: 0, result: false)),
+        ])
     func acquire(state: PlainState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in try ref.acquire() }
     }
 
-    @Test("AcquireEx(3)", arguments: [
-        (PlainState.idle, Outcome.ok(.live, holders: 3, result: true)),
-        (.live, .ok(.live, holders: 5, result: true)),
-        (.waiting, .ok(.waiting, holders: 2, result: false)),
-        (.stale, .ok(.stale, holders: 0, result: false)),
-        (.completed, .ok(.completed, holders: 0, result: false)),
-    ])
+    @Test(
+        "AcquireEx(3)",
+        arguments: [
+            (PlainState.idle, Outcome.ok(.live, holders: 3, result: true)),
+            (.live, .ok(.live, holders: 5, result: true)),
+            (.waiting, .ok(.waiting, holders: 2, result: false)),
+            (.stale, .ok(.stale, holders: 0, result: false)),
+            (.completed, .ok(.completed, holders: 0, result: false)),
+        ])
     func acquireEx(state: PlainState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in try ref.acquire(count: 3) }
     }
 
-    @Test("Release", arguments: [
-        (PlainState.idle, Outcome.refused(.releaseWithoutAcquire(outstanding: 0, requested: 1))),
-        (.live, .ok(.live, holders: 1)),
-        (.waiting, .ok(.waiting, holders: 1)),
-        (.stale, .refused(.releaseAfterRundown(.stale))),
-        (.completed, .refused(.releaseAfterRundown(.completed))),
-    ])
+    @Test(
+        "Release",
+        arguments: [
+            (PlainState.idle, Outcome.refused(.releaseWithoutAcquire(outstanding: 0, requested: 1))),
+            (.live, .ok(.live, holders: 1)),
+            (.waiting, .ok(.waiting, holders: 1)),
+            (.stale, .refused(.releaseAfterRundown(.stale))),
+            (.completed, .refused(.releaseAfterRundown(.completed))),
+        ])
     func release(state: PlainState, expected: Outcome) throws {
-        try run(state, expect: expected) { ref throws(RundownViolation) in try ref.release(); return nil }
+        try run(state, expect: expected) { ref throws(RundownViolation) in
+            try ref.release()
+            return nil
+        }
     }
 
-    @Test("ReleaseEx(c) with c <= n and c > n", arguments: [
-        (PlainState.idle, UInt32(1), Outcome.refused(.releaseWithoutAcquire(outstanding: 0, requested: 1))),
-        (.live, 2, .ok(.live, holders: 0)),
-        (.live, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
-        (.waiting, 1, .ok(.waiting, holders: 1)),
-        (.waiting, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
-        (.stale, 2, .refused(.releaseAfterRundown(.stale))),
-        (.completed, 2, .refused(.releaseAfterRundown(.completed))),
-    ])
+    @Test(
+        "ReleaseEx(c) with c <= n and c > n",
+        arguments: [
+            (
+                PlainState.idle, UInt32(1),
+                Outcome.refused(.releaseWithoutAcquire(outstanding: 0, requested: 1))
+            ),
+            (.live, 2, .ok(.live, holders: 0)),
+            (.live, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
+            (.waiting, 1, .ok(.waiting, holders: 1)),
+            (.waiting, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
+            (.stale, 2, .refused(.releaseAfterRundown(.stale))),
+            (.completed, 2, .refused(.releaseAfterRundown(.completed))),
+        ])
     func releaseEx(state: PlainState, count: UInt32, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in
             try ref.release(count: count)
@@ -65,12 +80,14 @@ struct PlainStateTableTests {
         }
     }
 
-    @Test("Wait (L(n≥1) blocks: see BlockWakeTests)", arguments: [
-        (PlainState.idle, Outcome.ok(.completed, holders: 0)),
-        (.waiting, .refused(.concurrentWait)),
-        (.stale, .ok(.stale, holders: 0)),
-        (.completed, .ok(.completed, holders: 0)),
-    ])
+    @Test(
+        "Wait (L(n≥1) blocks: see BlockWakeTests)",
+        arguments: [
+            (PlainState.idle, Outcome.ok(.completed, holders: 0)),
+            (.waiting, .refused(.concurrentWait)),
+            (.stale, .ok(.stale, holders: 0)),
+            (.completed, .ok(.completed, holders: 0)),
+        ])
     func wait(state: PlainState, expected: Outcome) throws {
         let outcomes: [PlainState: WaitOutcome] = [
             .idle: .noHolders, .stale: .staleReturnedAtOnce, .completed: .alreadyCompleted,
@@ -82,59 +99,78 @@ struct PlainStateTableTests {
         }
     }
 
-    @Test("RundownCompleted", arguments: [
-        (PlainState.idle, Outcome.refused(.completedWithoutWait)),
-        (.live, .refused(.completedWithoutWait)),
-        (.waiting, .refused(.completedWhileWaiting)),
-        (.stale, .ok(.completed, holders: 0)),
-        (.completed, .ok(.completed, holders: 0)),
-    ])
+    @Test(
+        "RundownCompleted",
+        arguments: [
+            (PlainState.idle, Outcome.refused(.completedWithoutWait)),
+            (.live, .refused(.completedWithoutWait)),
+            (.waiting, .refused(.completedWhileWaiting)),
+            (.stale, .ok(.completed, holders: 0)),
+            (.completed, .ok(.completed, holders: 0)),
+        ])
     func completed(state: PlainState, expected: Outcome) throws {
-        try run(state, expect: expected) { ref throws(RundownViolation) in try ref.rundownCompleted(); return nil }
+        try run(state, expect: expected) { ref throws(RundownViolation) in
+            try ref.rundownCompleted()
+            return nil
+        }
     }
 
-    @Test("ReInitialize", arguments: [
-        (PlainState.idle, Outcome.refused(.reinitWithoutRundown)),
-        (.live, .refused(.reinitWithoutRundown)),
-        (.waiting, .refused(.reinitWhileWaiting)),
-        (.stale, .ok(.live, holders: 0)),
-        (.completed, .ok(.live, holders: 0)),
-    ])
+    @Test(
+        "ReInitialize",
+        arguments: [
+            (PlainState.idle, Outcome.refused(.reinitWithoutRundown)),
+            (.live, .refused(.reinitWithoutRundown)),
+            (.waiting, .refused(.reinitWhileWaiting)),
+            (.stale, .ok(.live, holders: 0)),
+            (.completed, .ok(.live, holders: 0)),
+        ])
     func reinitialize(state: PlainState, expected: Outcome) throws {
-        try run(state, expect: expected) { ref throws(RundownViolation) in try ref.reinitialize(); return nil }
+        try run(state, expect: expected) { ref throws(RundownViolation) in
+            try ref.reinitialize()
+            return nil
+        }
     }
 
-    @Test("Initialize", arguments: [
-        (PlainState.idle, Outcome.ok(.live, holders: 0)),
-        (.live, .refused(.initializeWhileInUse)),
-        (.waiting, .refused(.initializeWhileInUse)),
-        (.stale, .ok(.live, holders: 0)),
-        (.completed, .ok(.live, holders: 0)),
-    ])
+    @Test(
+        "Initialize",
+        arguments: [
+            (PlainState.idle, Outcome.ok(.live, holders: 0)),
+            (.live, .refused(.initializeWhileInUse)),
+            (.waiting, .refused(.initializeWhileInUse)),
+            (.stale, .ok(.live, holders: 0)),
+            (.completed, .ok(.live, holders: 0)),
+        ])
     func initialize(state: PlainState, expected: Outcome) throws {
-        try run(state, expect: expected) { ref throws(RundownViolation) in try ref.initialize(); return nil }
+        try run(state, expect: expected) { ref throws(RundownViolation) in
+            try ref.initialize()
+            return nil
+        }
     }
 
     // MARK: - Count edge cases (spec §7.7, §7.8)
 
-    @Test("Count 0: a no-op when live, refused while a waiter waits", arguments: [
-        (PlainState.idle, Outcome.ok(.live, holders: 0, result: true)),
-        (.live, .ok(.live, holders: 2, result: true)),
-        (.waiting, .refused(.countOutOfRange(0))),
-        (.stale, .ok(.stale, holders: 0, result: false)),
-        (.completed, .ok(.completed, holders: 0, result: false)),
-    ])
+    @Test(
+        "Count 0: a no-op when live, refused while a waiter waits",
+        arguments: [
+            (PlainState.idle, Outcome.ok(.live, holders: 0, result: true)),
+            (.live, .ok(.live, holders: 2, result: true)),
+            (.waiting, .refused(.countOutOfRange(0))),
+            (.stale, .ok(.stale, holders: 0, result: false)),
+            (.completed, .ok(.completed, holders: 0, result: false)),
+        ])
     func acquireZero(state: PlainState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in try ref.acquire(count: 0) }
     }
 
-    @Test("ReleaseEx(0)", arguments: [
-        (PlainState.idle, Outcome.ok(.live, holders: 0)),
-        (.live, .ok(.live, holders: 2)),
-        (.waiting, .refused(.countOutOfRange(0))),
-        (.stale, .refused(.releaseAfterRundown(.stale))),
-        (.completed, .refused(.releaseAfterRundown(.completed))),
-    ])
+    @Test(
+        "ReleaseEx(0)",
+        arguments: [
+            (PlainState.idle, Outcome.ok(.live, holders: 0)),
+            (.live, .ok(.live, holders: 2)),
+            (.waiting, .refused(.countOutOfRange(0))),
+            (.stale, .refused(.releaseAfterRundown(.stale))),
+            (.completed, .refused(.releaseAfterRundown(.completed))),
+        ])
     func releaseZero(state: PlainState, expected: Outcome) throws {
         try run(state, expect: expected) { ref throws(RundownViolation) in
             try ref.release(count: 0)
@@ -171,7 +207,9 @@ struct PlainStateTableTests {
         try ref.release(count: 3)
         #expect(try ref.waitForRelease() == .noHolders)
         #expect(ref.snapshot().word == 1, "completed is exactly EX_RUNDOWN_ACTIVE")
-        #expect(RundownRef(runDown: true).snapshot() == RundownSnapshot(state: .completed, holders: 0, word: 1, slots: nil))
+        #expect(
+            RundownRef(runDown: true).snapshot()
+                == RundownSnapshot(state: .completed, holders: 0, word: 1, slots: nil))
     }
 
     @Test func waitingAndStaleWordsHoldTheSameBlockAddress() throws {

@@ -98,12 +98,18 @@ struct StressTests {
     }
 
     static func verify(_ tally: Tally) {
-        print("stress: granted \(tally.granted.load(ordering: .relaxed)) refused \(tally.refused.load(ordering: .relaxed)) rounds \(tally.rounds.load(ordering: .relaxed)) blocked \(tally.blockedWaits.load(ordering: .relaxed))")
+        print(
+            "stress: granted \(tally.granted.load(ordering: .relaxed)) refused \(tally.refused.load(ordering: .relaxed)) rounds \(tally.rounds.load(ordering: .relaxed)) blocked \(tally.blockedWaits.load(ordering: .relaxed))"
+        )
         #expect(tally.violations.withLock { $0 } == [])
         #expect(tally.sawDeadObject.load(ordering: .relaxed) == 0, "a holder saw the object torn down")
-        #expect(tally.returnedWhileHeld.load(ordering: .relaxed) == 0, "a wait returned while a reference was held")
-        #expect(tally.acquiredAfterRundown.load(ordering: .relaxed) == 0, "an acquire succeeded after rundown")
-        #expect(tally.granted.load(ordering: .relaxed) + tally.refused.load(ordering: .relaxed)
+        #expect(
+            tally.returnedWhileHeld.load(ordering: .relaxed) == 0,
+            "a wait returned while a reference was held")
+        #expect(
+            tally.acquiredAfterRundown.load(ordering: .relaxed) == 0, "an acquire succeeded after rundown")
+        #expect(
+            tally.granted.load(ordering: .relaxed) + tally.refused.load(ordering: .relaxed)
                 == holderThreads * pairsPerThread)
         #expect(tally.granted.load(ordering: .relaxed) > 0)
         #expect(tally.rounds.load(ordering: .relaxed) > 0)

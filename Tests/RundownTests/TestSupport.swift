@@ -14,11 +14,13 @@ final class TestThread: @unchecked Sendable {
 
     init(_ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        let result = pthread_create(&thread, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                box.body()
+                return nil
+            }, context)
         precondition(result == 0, "pthread_create failed: \(result)")
     }
 
@@ -57,7 +59,10 @@ final class Counter: @unchecked Sendable {
 /// Records the observer calls and opens a latch when a waiter is about to sleep.
 final class RecordingObserver: RundownObserver {
     struct Event: Equatable, Sendable {
-        enum Kind: Equatable, Sendable { case willBlock(Int), didWake }
+        enum Kind: Equatable, Sendable {
+            case willBlock(Int)
+            case didWake
+        }
         let kind: Kind
         let thread: UInt
     }
@@ -82,11 +87,11 @@ final class RecordingObserver: RundownObserver {
 final class BackgroundWait: @unchecked Sendable {
     private let outcome = Mutex<Result<WaitOutcome, RundownViolation>?>(nil)
     private var thread: TestThread!
-    let thread_id = Atomic<UInt>(0)
+    let threadID = Atomic<UInt>(0)
 
     init(_ wait: @escaping @Sendable () throws(RundownViolation) -> WaitOutcome) {
         thread = TestThread { [self] in
-            thread_id.store(UInt(pthread_self()), ordering: .releasing)
+            threadID.store(UInt(pthread_self()), ordering: .releasing)
             let result: Result<WaitOutcome, RundownViolation>
             do throws(RundownViolation) { result = .success(try wait()) } catch { result = .failure(error) }
             outcome.withLock { $0 = result }
