@@ -49,6 +49,8 @@ final class SettleGate: @unchecked Sendable {
         while spin < spins {
             if running.load(ordering: .sequentiallyConsistent) == 0 { return true }
             spin += 1
+            // When the worker shares this core (a busy machine), spinning only delays it.
+            if spin & 255 == 0 { sched_yield() }
         }
         let deadline = rd_now_ns() &+ timeoutNanoseconds
         while true {
