@@ -195,4 +195,16 @@ import Testing
         #expect(r.stdout == "TRUE\n")
         #expect(r.stderr.contains("error[UNKNOWN_HANDLE]"))
     }
+
+    @Test func readNestingIsLimited() throws {
+        let dir = try Rdsh.temporaryDirectory()
+        for depth in 0..<40 {
+            _ = try write(".read f\(depth + 1).rdsh\n", "f\(depth).rdsh", in: dir)
+        }
+        _ = try write("ExInitializeRundownProtection R\n", "f40.rdsh", in: dir)
+        let r = try Rdsh.run(["run", "f0.rdsh"], directory: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error[READ_FAILED]: cannot read 'f17.rdsh': .read nests deeper than 16 files"))
+        #expect(r.stderr.components(separatedBy: "error[").count == 2)
+    }
 }
