@@ -304,8 +304,10 @@ import Testing
             child.sendcontrol("r")
             child.send("SizeOf")
             child.send("\r")
-            child.expect_exact("32")
+            # (Matched as a whole line: the raw stream also holds cursor moves like ESC[32G.)
+            child.expect_exact("\r\n32\r\n")
             child.expect_exact("rdsh> ")
+            assert "error[" not in child.before, child.before
             quit(child)
             """#)
     }
