@@ -22,17 +22,24 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Stop at the first error (the end-of-script reports still run).")
     var bail = false
 
-    @Flag(help: "Print each command before its output, in the test-file format (#> and #! lines), all on stdout.")
+    @Flag(
+        help:
+            "Print each command before its output, in the test-file format (#> and #! lines), all on stdout.")
     var echo = false
 
-    @Option(help: ArgumentHelp("Seconds to wait for threads to settle before reporting WATCHDOG (default 5, or $RDSH_WATCHDOG_SECONDS).", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to wait for threads to settle before reporting WATCHDOG (default 5, or $RDSH_WATCHDOG_SECONDS).",
+            valueName: "SECONDS"))
     var watchdog: Double?
 
     @Option(help: ArgumentHelp("Processor count the scripts start with (default 4).", valueName: "N"))
     var processors: Int?
 
     func validate() throws {
-        if let watchdog, !(watchdog > 0) { throw ValidationError("--watchdog must be a positive number of seconds") }
+        if let watchdog, !(watchdog > 0) {
+            throw ValidationError("--watchdog must be a positive number of seconds")
+        }
         if let processors, !(1...DirectiveCatalogue.maximumProcessorCount).contains(processors) {
             throw ValidationError("--processors must be 1...\(DirectiveCatalogue.maximumProcessorCount)")
         }

@@ -39,7 +39,10 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stdout == "TRUE\n")
         let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0] == "bad.rdsh:2:28: error[RELEASE_WITHOUT_ACQUIRE]: release of 1 reference on R, which has no holders")
+        #expect(
+            lines[0]
+                == "bad.rdsh:2:28: error[RELEASE_WITHOUT_ACQUIRE]: release of 1 reference on R, which has no holders"
+        )
         #expect(lines[1] == "    ExReleaseRundownProtection R")
         #expect(lines[2] == "                               ^")
         #expect(lines.contains { $0.hasPrefix("note: real Windows") })
@@ -67,10 +70,13 @@ import Testing
 
     @Test func warningsAloneExitZeroDeadlockExitsOne() throws {
         let dir = try Rdsh.temporaryDirectory()
-        let leak = try write("C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'Leak'\n", "leak.rdsh", in: dir)
+        let leak = try write(
+            "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'Leak'\n", "leak.rdsh", in: dir)
         let r1 = try Rdsh.run(["run", leak.path])
         #expect(r1.status == 0)
-        #expect(r1.stderr.hasPrefix("warning[POOL_LEAK]: C: NonPagedPoolNx allocation with tag 'Leak' (line 1) was never freed"))
+        #expect(
+            r1.stderr.hasPrefix(
+                "warning[POOL_LEAK]: C: NonPagedPoolNx allocation with tag 'Leak' (line 1) was never freed"))
         let deadlock = try write(
             """
             ExInitializeRundownProtection R
@@ -80,11 +86,14 @@ import Testing
         let r2 = try Rdsh.run(["run", deadlock.path])
         #expect(r2.status == 1)
         #expect(r2.stdout.contains("[W] blocked in ExWaitForRundownProtectionRelease R\n"))
-        #expect(r2.stderr.contains("error[DEADLOCK]: thread W is still blocked in ExWaitForRundownProtectionRelease R (line 3)"))
+        #expect(
+            r2.stderr.contains(
+                "error[DEADLOCK]: thread W is still blocked in ExWaitForRundownProtectionRelease R (line 3)"))
     }
 
     @Test func stdinIsRunWhenItIsNotATerminal() throws {
-        let r = try Rdsh.run(["run"], stdin: "ExInitializeRundownProtection R\nExAcquireRundownProtection R\n")
+        let r = try Rdsh.run(
+            ["run"], stdin: "ExInitializeRundownProtection R\nExAcquireRundownProtection R\n")
         #expect(r.status == 0)
         #expect(r.stdout == "TRUE\n")
         let dash = try Rdsh.run(["run", "-"], stdin: "ExAcquireRundownProtection Q\n")
@@ -105,10 +114,11 @@ import Testing
         let r = try Rdsh.run(["run", "--echo", file.path])
         #expect(r.status == 1)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(Array(lines.prefix(5)) == [
-            "# prose stays", "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "#> TRUE",
-            "ExReleaseRundownProtectionEx R 2",
-        ])
+        #expect(
+            Array(lines.prefix(5)) == [
+                "# prose stays", "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "#> TRUE",
+                "ExReleaseRundownProtectionEx R 2",
+            ])
         #expect(lines[5].hasPrefix("#! error[RELEASE_WITHOUT_ACQUIRE]: "))
         #expect(lines.dropFirst(6).allSatisfy { $0.hasPrefix("#! note: ") })
         #expect(r.stderr == "")
@@ -155,7 +165,8 @@ import Testing
     }
 
     @Test func unterminatedQuoteHasACaret() throws {
-        let r = try Rdsh.run(["run"], stdin: "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg\n")
+        let r = try Rdsh.run(
+            ["run"], stdin: "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg\n")
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("<stdin>:1:"))
         #expect(r.stderr.contains("^"))
@@ -177,7 +188,9 @@ import Testing
         _ = try write("ExInitializeRundownProtection R\n.read a.rdsh\n", "b.rdsh", in: dir)
         let cycle = try Rdsh.run(["run", "a.rdsh"], directory: dir)
         #expect(cycle.status == 1)
-        #expect(cycle.stderr.hasPrefix("./b.rdsh:2:7: error[READ_FAILED]") || cycle.stderr.hasPrefix("b.rdsh:2:7: error[READ_FAILED]"))
+        #expect(
+            cycle.stderr.hasPrefix("./b.rdsh:2:7: error[READ_FAILED]")
+                || cycle.stderr.hasPrefix("b.rdsh:2:7: error[READ_FAILED]"))
         #expect(cycle.stderr.contains("cycle"))
 
         _ = try write(".read self.rdsh\n", "self.rdsh", in: dir)
@@ -188,7 +201,8 @@ import Testing
 
     @Test func manyFilesEachInItsOwnSession() throws {
         let dir = try Rdsh.temporaryDirectory()
-        let a = try write("ExInitializeRundownProtection R\nExAcquireRundownProtection R\n", "a.rdsh", in: dir)
+        let a = try write(
+            "ExInitializeRundownProtection R\nExAcquireRundownProtection R\n", "a.rdsh", in: dir)
         let b = try write("ExAcquireRundownProtection R\n", "b.rdsh", in: dir)
         let r = try Rdsh.run(["run", a.path, b.path])
         #expect(r.status == 1)
@@ -204,7 +218,8 @@ import Testing
         _ = try write("ExInitializeRundownProtection R\n", "f40.rdsh", in: dir)
         let r = try Rdsh.run(["run", "f0.rdsh"], directory: dir)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("error[READ_FAILED]: cannot read 'f17.rdsh': .read nests deeper than 16 files"))
+        #expect(
+            r.stderr.contains("error[READ_FAILED]: cannot read 'f17.rdsh': .read nests deeper than 16 files"))
         #expect(r.stderr.components(separatedBy: "error[").count == 2)
     }
 }

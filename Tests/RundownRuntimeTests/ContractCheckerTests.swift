@@ -267,7 +267,8 @@ import Testing
             ExReInitializeRundownProtection R
             .show R
             """)
-        #expect(codes(lines) == ["RELEASE_WITHOUT_ACQUIRE", "COMPLETED_WITHOUT_WAIT", "REINIT_WITHOUT_RUNDOWN"])
+        #expect(
+            codes(lines) == ["RELEASE_WITHOUT_ACQUIRE", "COMPLETED_WITHOUT_WAIT", "REINIT_WITHOUT_RUNDOWN"])
         #expect(lines.filter { $0.hasPrefix("R:") } == Array(repeating: "R: state=live holders=2", count: 3))
     }
 
@@ -278,7 +279,9 @@ import Testing
             ExWaitForRundownProtectionRelease R
             ExReleaseRundownProtection R
             """)
-        #expect(lines.first == "error[RELEASE_AFTER_RUNDOWN]: release on R after its rundown finished (state completed)")
+        #expect(
+            lines.first
+                == "error[RELEASE_AFTER_RUNDOWN]: release on R after its rundown finished (state completed)")
         #expect(lines.contains { $0.hasPrefix("note: real Windows") && $0.contains("bugcheck") })
         #expect(lines.contains { $0.hasPrefix("note: hint:") })
     }

@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func crlfIsAccepted() {
-        let lines = run(bytes: Array("ExInitializeRundownProtection R\r\nExAcquireRundownProtection R\r\n".utf8))
+        let lines = run(
+            bytes: Array("ExInitializeRundownProtection R\r\nExAcquireRundownProtection R\r\n".utf8))
         #expect(lines == ["TRUE"])
     }
 
@@ -35,7 +36,9 @@ import Testing
     }
 
     @Test func veryLongLineIsRefused() {
-        let lines = run(bytes: Array(("ExInitializeRundownProtection " + String(repeating: "R", count: 10000) + "\n").utf8))
+        let lines = run(
+            bytes: Array(
+                ("ExInitializeRundownProtection " + String(repeating: "R", count: 10000) + "\n").utf8))
         #expect(codes(lines) == ["LINE_TOO_LONG"])
     }
 
@@ -98,6 +101,9 @@ import Testing
                 #> TRUE
                 """, file: "echo.rdsh")
         #expect(sink.entries.map(\.kind) == [.input, .input, .input, .output])
-        #expect(sink.lines == ["# prose", "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "TRUE"])
+        #expect(
+            sink.lines == [
+                "# prose", "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "TRUE",
+            ])
     }
 }

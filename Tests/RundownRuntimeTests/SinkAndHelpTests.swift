@@ -6,7 +6,9 @@ import Testing
 /// The terminal and test-format renderings of a transcript, and `.help`.
 @Suite struct SinkAndHelpTests {
     /// Runs `script` into `makeSink(stdoutFD, stderrFD)` and returns what each descriptor got.
-    func render(_ script: String, echo: Bool = false, _ makeSink: (Int32, Int32) -> any TranscriptSink) -> (out: String, err: String) {
+    func render(_ script: String, echo: Bool = false, _ makeSink: (Int32, Int32) -> any TranscriptSink) -> (
+        out: String, err: String
+    ) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         pipe(&outPipe)
@@ -36,7 +38,10 @@ import Testing
         ) { TerminalSink(colour: false, output: $0, error: $1) }
         #expect(out == "TRUE\n")
         let lines = err.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "s.rdsh:3:20: error[COMPLETED_WITHOUT_WAIT]: R is live (1 holder): ExRundownCompleted must follow a wait")
+        #expect(
+            lines[0]
+                == "s.rdsh:3:20: error[COMPLETED_WITHOUT_WAIT]: R is live (1 holder): ExRundownCompleted must follow a wait"
+        )
         #expect(lines[1] == "    ExRundownCompleted R")
         #expect(lines[2] == "                       ^")
         #expect(lines.dropFirst(3).allSatisfy { $0.hasPrefix("note: ") })
@@ -54,7 +59,10 @@ import Testing
         ) { out, _ in TestFormatSink(output: out) }
         #expect(err == "")
         let lines = out.split(separator: "\n").map(String.init)
-        #expect(Array(lines.prefix(4)) == ["# prose", "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "#> TRUE"])
+        #expect(
+            Array(lines.prefix(4)) == [
+                "# prose", "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "#> TRUE",
+            ])
         #expect(lines[4] == "ExReleaseRundownProtectionEx R 2")
         #expect(lines[5].hasPrefix("#! error[RELEASE_WITHOUT_ACQUIRE]: "))
     }

@@ -63,7 +63,9 @@ import Testing
             W: ExAcquireRundownProtection R
             """)
         #expect(codes(lines) == ["THREAD_BLOCKED"])
-        #expect(lines.contains("W: cpu=0 irql=PASSIVE_LEVEL blocked in ExWaitForRundownProtectionRelease R (line 3)"))
+        #expect(
+            lines.contains(
+                "W: cpu=0 irql=PASSIVE_LEVEL blocked in ExWaitForRundownProtectionRelease R (line 3)"))
         #expect(lines.last == "FALSE")
     }
 
@@ -75,8 +77,12 @@ import Testing
             main: ExAcquireRundownProtection R
             W: ExWaitForRundownProtectionRelease R
             """)
-        #expect(lines.contains("error[DEADLOCK]: thread W is still blocked in ExWaitForRundownProtectionRelease R (line 4)"))
-        #expect(lines.contains("note: 2 references on R never released: acquired 1 by A (line 2), 1 by main (line 3)"))
+        #expect(
+            lines.contains(
+                "error[DEADLOCK]: thread W is still blocked in ExWaitForRundownProtectionRelease R (line 4)"))
+        #expect(
+            lines.contains(
+                "note: 2 references on R never released: acquired 1 by A (line 2), 1 by main (line 3)"))
         #expect(session.threadDescription("W") == "W: cpu=0 irql=PASSIVE_LEVEL idle")
         #expect(session.describe(handle: "R") == "R: state=waiting holders=2 waiter=W")
     }
@@ -90,10 +96,16 @@ import Testing
         var names: [String] = []
         if let directory = opendir("/proc/self/task") {
             while let entry = readdir(directory) {
-                let id = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                guard id.first?.isNumber == true, let file = fopen("/proc/self/task/\(id)/comm", "r") else { continue }
+                let id = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+                }
+                guard id.first?.isNumber == true, let file = fopen("/proc/self/task/\(id)/comm", "r") else {
+                    continue
+                }
                 var buffer = [CChar](repeating: 0, count: 64)
-                if fgets(&buffer, 64, file) != nil { names.append(String(cString: buffer).trimmingCharacters(in: "\n")) }
+                if fgets(&buffer, 64, file) != nil {
+                    names.append(String(cString: buffer).trimmingCharacters(in: "\n"))
+                }
                 fclose(file)
             }
             closedir(directory)
@@ -106,14 +118,19 @@ import Testing
         let sink = CapturingSink()
         let session = Session(options: SessionOptions(watchdogSeconds: 0.2), sink: sink)
         let gate = Gate()
-        session.execute(line: "ExInitializeRundownProtection R", location: SourceLocation(file: "w.rdsh", line: 1))
+        session.execute(
+            line: "ExInitializeRundownProtection R", location: SourceLocation(file: "w.rdsh", line: 1))
         session.runJob(onThread: "Stuck", display: "SpinForever", line: 2) { gate.wait() }
         #expect(codes(sink.lines) == ["WATCHDOG"])
-        #expect(sink.lines.first { $0.hasPrefix("error[WATCHDOG]") } == "error[WATCHDOG]: thread Stuck did not settle within 0.2 s: still in SpinForever (line 2)")
-        session.execute(line: "Stuck: ExAcquireRundownProtection R", location: SourceLocation(file: "w.rdsh", line: 3))
+        #expect(
+            sink.lines.first { $0.hasPrefix("error[WATCHDOG]") }
+                == "error[WATCHDOG]: thread Stuck did not settle within 0.2 s: still in SpinForever (line 2)")
+        session.execute(
+            line: "Stuck: ExAcquireRundownProtection R", location: SourceLocation(file: "w.rdsh", line: 3))
         #expect(codes(sink.lines) == ["WATCHDOG", "THREAD_BLOCKED"])
         // Other threads still work.
-        session.execute(line: "ExAcquireRundownProtection R", location: SourceLocation(file: "w.rdsh", line: 4))
+        session.execute(
+            line: "ExAcquireRundownProtection R", location: SourceLocation(file: "w.rdsh", line: 4))
         #expect(sink.lines.last == "TRUE")
         gate.open()
         session.finish()

@@ -1,31 +1,6 @@
 import Rundown
 import RundownScript
 
-/// Everything the contract checker needs to know about one call before it runs.
-struct CallContext {
-    let operation: Operation
-    let routine: Routine
-    /// The handle argument; nil when the call creates it (or takes none).
-    let handle: Handle?
-    let handleName: String
-    /// Where the handle argument is, for the caret.
-    let location: SourceLocation
-    let length: Int
-    let count: Int
-    let worker: Worker
-    /// The size argument of ExInitializeRundownProtectionCacheAware.
-    let size: Int
-}
-
-/// The checker's decision: an error means the call is not executed (the object stays as it
-/// was); warnings are reported and the call still runs.
-struct ContractVerdict {
-    var error: Diagnostic?
-    var warnings: [Diagnostic] = []
-
-    static let ok = ContractVerdict()
-}
-
 /// A note saying what real Windows does, phrased uniformly.
 func realWindowsNote(_ text: String) -> String {
     text.hasPrefix("real Windows") ? text : "real Windows: " + text
@@ -46,33 +21,44 @@ extension Session {
                 "\(c.handleName) is NULL: ExAllocateCacheAwareRundownProtection failed (line \(handle.location.line))",
                 location: c.location, length: c.length,
                 notes: [
-                    realWindowsNote("\(routine) dereferences the NULL pointer: a page fault at address 0 and a bugcheck"),
+                    realWindowsNote(
+                        "\(routine) dereferences the NULL pointer: a page fault at address 0 and a bugcheck"),
                     "hint: check the result of ExAllocateCacheAwareRundownProtection for NULL and fail the operation (STATUS_INSUFFICIENT_RESOURCES)",
                 ])
         case .number, .boolean:
             return Diagnostic(
                 .wrongKind, "\(c.handleName) is \(handle.kindPhrase), not a reference", location: c.location,
                 length: c.length,
-                notes: ["\(routine) takes \(c.operation.isCacheAware ? "an EX_RUNDOWN_REF_CACHE_AWARE" : "an EX_RUNDOWN_REF")"])
+                notes: [
+                    "\(routine) takes \(c.operation.isCacheAware ? "an EX_RUNDOWN_REF_CACHE_AWARE" : "an EX_RUNDOWN_REF")"
+                ])
         case .plain:
             guard c.operation.isCacheAware else { return nil }
             var notes = [
                 realWindowsNote(
-                    "\(routine) reads the EX_RUNDOWN_REF word as a cache-aware header and follows it as a pointer: a bad memory access and a bugcheck")
+                    "\(routine) reads the EX_RUNDOWN_REF word as a cache-aware header and follows it as a pointer: a bad memory access and a bugcheck"
+                )
             ]
-            if let other = c.operation.counterpart { notes.append("hint: \(c.handleName) is plain: use \(other)") }
+            if let other = c.operation.counterpart {
+                notes.append("hint: \(c.handleName) is plain: use \(other)")
+            }
             return Diagnostic(
-                .wrongKind, "\(routine) takes a cache-aware reference, but \(c.handleName) is \(handle.kindPhrase)",
+                .wrongKind,
+                "\(routine) takes a cache-aware reference, but \(c.handleName) is \(handle.kindPhrase)",
                 location: c.location, length: c.length, notes: notes)
         case .cacheAware:
             guard !c.operation.isCacheAware else { return nil }
             var notes = [
                 realWindowsNote(
-                    "\(routine) treats the cache-aware header's first field (the slot array pointer) as the rundown word: the object is corrupted and later calls bugcheck")
+                    "\(routine) treats the cache-aware header's first field (the slot array pointer) as the rundown word: the object is corrupted and later calls bugcheck"
+                )
             ]
-            if let other = c.operation.counterpart { notes.append("hint: \(c.handleName) is cache-aware: use \(other)") }
+            if let other = c.operation.counterpart {
+                notes.append("hint: \(c.handleName) is cache-aware: use \(other)")
+            }
             return Diagnostic(
-                .wrongKind, "\(routine) takes a plain EX_RUNDOWN_REF, but \(c.handleName) is \(handle.kindPhrase)",
+                .wrongKind,
+                "\(routine) takes a plain EX_RUNDOWN_REF, but \(c.handleName) is \(handle.kindPhrase)",
                 location: c.location, length: c.length, notes: notes)
         }
     }
@@ -87,28 +73,33 @@ extension Session {
             if c.operation.isWait {
                 notes.append(
                     realWindowsNote(
-                        "waiting above APC_LEVEL bugchecks (IRQL_NOT_LESS_OR_EQUAL, or ATTEMPTED_SWITCH_FROM_DPC from a DPC); Driver Verifier flags the call itself (bug check 0xC4)"))
+                        "waiting above APC_LEVEL bugchecks (IRQL_NOT_LESS_OR_EQUAL, or ATTEMPTED_SWITCH_FROM_DPC from a DPC); Driver Verifier flags the call itself (bug check 0xC4)"
+                    ))
             } else {
                 notes.append(
                     realWindowsNote(
-                        "Driver Verifier's IRQL checks bugcheck on the call (0xC4); without it, pageable code or data touched at this IRQL faults into IRQL_NOT_LESS_OR_EQUAL (0xA)"))
+                        "Driver Verifier's IRQL checks bugcheck on the call (0xC4); without it, pageable code or data touched at this IRQL faults into IRQL_NOT_LESS_OR_EQUAL (0xA)"
+                    ))
             }
             if let irqlNote = c.routine.irqlNote { notes.append(irqlNote) }
             notes.append(
-                "hint: .irql \(c.worker.name) PASSIVE_LEVEL, or queue the work to a thread that runs at PASSIVE_LEVEL")
+                "hint: .irql \(c.worker.name) PASSIVE_LEVEL, or queue the work to a thread that runs at PASSIVE_LEVEL"
+            )
             return Diagnostic(
                 .irqlTooHigh,
                 "\(c.routine.name) requires IRQL <= \(limit.name), but \(c.worker.name) runs at \(level.name)",
                 location: c.location, length: c.length, notes: notes)
         }
-        if level >= .DISPATCH_LEVEL, let allocation = c.handle?.allocation, allocation.poolType == .PagedPool {
+        if level >= .DISPATCH_LEVEL, let allocation = c.handle?.allocation, allocation.poolType == .PagedPool
+        {
             return Diagnostic(
                 .irqlTooHigh,
                 "\(c.handleName) lives in PagedPool: \(c.routine.name) at DISPATCH_LEVEL needs a non-paged object",
                 location: c.location, length: c.length,
                 notes: [
                     realWindowsNote(
-                        "a paged-out slot page cannot be brought in at DISPATCH_LEVEL: IRQL_NOT_LESS_OR_EQUAL (0xA)"),
+                        "a paged-out slot page cannot be brought in at DISPATCH_LEVEL: IRQL_NOT_LESS_OR_EQUAL (0xA)"
+                    ),
                     "hint: allocate from NonPagedPoolNx when the object is used at DISPATCH_LEVEL",
                 ])
         }
@@ -152,7 +143,9 @@ extension Session {
 
     // MARK: Per routine
 
-    private func initializeCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot) -> ContractVerdict {
+    private func initializeCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot)
+        -> ContractVerdict
+    {
         switch snapshot.state {
         case .live where snapshot.holders > 0:
             return ContractVerdict(
@@ -160,7 +153,8 @@ extension Session {
                     .initWhileInUse, c,
                     "\(c.handleName) has \(references(snapshot.holders)) outstanding: initializing it would forget them",
                     handle: handle, real: RundownViolation.initializeWhileInUse.realWindows,
-                    hint: "wait for rundown (ExWaitForRundownProtectionRelease \(c.handleName)), then ExReInitializeRundownProtection \(c.handleName)"
+                    hint:
+                        "wait for rundown (ExWaitForRundownProtectionRelease \(c.handleName)), then ExReInitializeRundownProtection \(c.handleName)"
                 ))
         case .waiting, .sweeping:
             return ContractVerdict(
@@ -185,8 +179,11 @@ extension Session {
                         .sizeMismatch, c,
                         "\(c.handleName) came from ExAllocateCacheAwareRundownProtection: its header block is not \(c.size) bytes of caller storage",
                         handle: nil,
-                        real: "the routine lays slots out past the 24-byte pool header: pool corruption, and a later free hands the 0x0BADCA11 sentinel to the pool allocator (bugcheck)",
-                        hint: "an allocated object is reinitialized with ExReInitializeRundownProtectionCacheAware"))
+                        real:
+                            "the routine lays slots out past the 24-byte pool header: pool corruption, and a later free hands the 0x0BADCA11 sentinel to the pool allocator (bugcheck)",
+                        hint:
+                            "an allocated object is reinitialized with ExReInitializeRundownProtectionCacheAware"
+                    ))
             }
             if (snapshot.state == .live && snapshot.holders != 0) || snapshot.state == .waiting
                 || snapshot.state == .sweeping
@@ -198,7 +195,8 @@ extension Session {
                             ? "\(c.handleName) has \(references(snapshot.holders)) outstanding: initializing it would forget them"
                             : "\(waiterName(handle)) is waiting for rundown of \(c.handleName): initializing it would lose the waiter",
                         handle: handle, real: RundownViolation.initializeWhileInUse.realWindows,
-                        hint: "run it down first (ExWaitForRundownProtectionReleaseCacheAware), then ExReInitializeRundownProtectionCacheAware"
+                        hint:
+                            "run it down first (ExWaitForRundownProtectionReleaseCacheAware), then ExReInitializeRundownProtectionCacheAware"
                     ))
             }
             if c.size != ref.storageSize {
@@ -215,10 +213,13 @@ extension Session {
             .sizeMismatch, c,
             "storage size \(c.size) is not what ExSizeOfRundownProtectionCacheAware returns (\(expected) with \(options.processors) processor\(options.processors == 1 ? "" : "s"))",
             handle: nil, real: RundownViolation.sizeMismatch(given: c.size, expected: expected).realWindows,
-            hint: "n = ExSizeOfRundownProtectionCacheAware, then ExInitializeRundownProtectionCacheAware \(c.handleName) n")
+            hint:
+                "n = ExSizeOfRundownProtectionCacheAware, then ExInitializeRundownProtectionCacheAware \(c.handleName) n"
+        )
     }
 
-    private func releaseCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot) -> ContractVerdict {
+    private func releaseCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot) -> ContractVerdict
+    {
         let n = snapshot.holders
         switch snapshot.state {
         case .live:
@@ -230,16 +231,21 @@ extension Session {
                 return ContractVerdict(
                     error: error(
                         .releaseWithoutAcquire, c, message, handle: handle,
-                        real: RundownViolation.releaseWithoutAcquire(outstanding: n, requested: UInt32(c.count))
-                            .realWindows,
-                        hint: "release only what a successful acquire (TRUE) took; a FALSE acquire took nothing"))
+                        real: RundownViolation.releaseWithoutAcquire(
+                            outstanding: n, requested: UInt32(c.count)
+                        )
+                        .realWindows,
+                        hint:
+                            "release only what a successful acquire (TRUE) took; a FALSE acquire took nothing"
+                    ))
             }
             return .ok
         case .waiting, .sweeping:
             if c.count == 0 {
                 return ContractVerdict(
                     error: error(
-                        .countOutOfRange, c, "Count 0 while \(waiterName(handle)) waits for rundown of \(c.handleName)",
+                        .countOutOfRange, c,
+                        "Count 0 while \(waiterName(handle)) waits for rundown of \(c.handleName)",
                         handle: handle, real: RundownViolation.countOutOfRange(0).realWindows,
                         hint: "release with a Count of 1 or more"))
             }
@@ -249,7 +255,8 @@ extension Session {
                         .releaseWithoutAcquire, c,
                         "release of \(references(c.count)) on \(c.handleName), but \(waiterName(handle)) waits for only \(n)",
                         handle: handle,
-                        real: "the wait block's count skips past zero and never lands on it: \(waiterName(handle)) hangs forever",
+                        real:
+                            "the wait block's count skips past zero and never lands on it: \(waiterName(handle)) hangs forever",
                         hint: "release only what a successful acquire (TRUE) took"))
             }
             return .ok
@@ -259,7 +266,8 @@ extension Session {
                     .releaseAfterRundown, c,
                     "release on \(c.handleName) after its rundown finished (state \(snapshot.state.rawValue))",
                     handle: handle, real: RundownViolation.releaseAfterRundown(snapshot.state).realWindows,
-                    hint: "every reference must be released before the wait returns; a release after it belongs to an acquire that failed or was already released"
+                    hint:
+                        "every reference must be released before the wait returns; a release after it belongs to an acquire that failed or was already released"
                 ))
         case .freed:
             return ContractVerdict(error: useAfterFree(c, handle: handle))
@@ -294,17 +302,22 @@ extension Session {
                     .waitAfterRundown, c,
                     "\(c.handleName) is already run down (state \(snapshot.state.rawValue)) and was not reinitialized",
                     handle: nil, real: RundownViolation.waitAfterRundown.realWindows,
-                    hint: "ExReInitializeRundownProtectionCacheAware \(c.handleName) before running it down again"))
+                    hint:
+                        "ExReInitializeRundownProtectionCacheAware \(c.handleName) before running it down again"
+                ))
         case .live:
             let own = handle.ledger.held(by: c.worker.name)
             guard own > 0 else { return .ok }
-            let lines = handle.ledger.holdings.filter { $0.thread == c.worker.name }.map { "\($0.location.line)" }
+            let lines = handle.ledger.holdings.filter { $0.thread == c.worker.name }.map {
+                "\($0.location.line)"
+            }
             let warning = Diagnostic(
                 .waitWhileHolding,
                 "\(c.worker.name) waits for rundown of \(c.handleName) while it holds \(references(own)) on it itself (line\(lines.count == 1 ? "" : "s") \(lines.joined(separator: ", ")))",
                 location: c.location, length: c.length,
                 notes: [
-                    realWindowsNote("the wait waits for the caller's own release: the thread deadlocks on itself"),
+                    realWindowsNote(
+                        "the wait waits for the caller's own release: the thread deadlocks on itself"),
                     "hint: release your own references before waiting",
                 ])
             return ContractVerdict(error: nil, warnings: [warning])
@@ -313,8 +326,11 @@ extension Session {
         }
     }
 
-    private func completedCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot) -> ContractVerdict {
-        let waitName = c.operation == .completedCacheAware
+    private func completedCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot)
+        -> ContractVerdict
+    {
+        let waitName =
+            c.operation == .completedCacheAware
             ? "ExWaitForRundownProtectionReleaseCacheAware" : "ExWaitForRundownProtectionRelease"
         switch snapshot.state {
         case .live:
@@ -336,8 +352,11 @@ extension Session {
         }
     }
 
-    private func reinitializeCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot) -> ContractVerdict {
-        let waitName = c.operation == .reinitializeCacheAware
+    private func reinitializeCheck(_ c: CallContext, handle: Handle, snapshot: RundownSnapshot)
+        -> ContractVerdict
+    {
+        let waitName =
+            c.operation == .reinitializeCacheAware
             ? "ExWaitForRundownProtectionReleaseCacheAware" : "ExWaitForRundownProtectionRelease"
         switch snapshot.state {
         case .live:
@@ -367,7 +386,8 @@ extension Session {
                     .freeNotAllocated, c,
                     "\(c.handleName) was laid out in caller storage by ExInitializeRundownProtectionCacheAware, not allocated",
                     handle: nil, real: RundownViolation.freeNotAllocated.realWindows,
-                    hint: "free only what ExAllocateCacheAwareRundownProtection returned; caller storage is freed by its owner"
+                    hint:
+                        "free only what ExAllocateCacheAwareRundownProtection returned; caller storage is freed by its owner"
                 ))
         }
         if snapshot.holders != 0 || snapshot.state == .waiting || snapshot.state == .sweeping {
@@ -379,17 +399,14 @@ extension Session {
                 error: error(
                     .freeWhileInUse, c, message, handle: handle,
                     real: RundownViolation.freeWhileInUse(outstanding: snapshot.holders).realWindows,
-                    hint: "run it down first: ExWaitForRundownProtectionReleaseCacheAware \(c.handleName), then free"))
+                    hint:
+                        "run it down first: ExWaitForRundownProtectionReleaseCacheAware \(c.handleName), then free"
+                ))
         }
         return .ok
     }
 
     private func useAfterFree(_ c: CallContext, handle: Handle) -> Diagnostic {
-        let freedAt = allocations.first { allocation in
-            if case .cacheAware(let ref) = handle.value { return ref === allocation.object }
-            return false
-        }
-        _ = freedAt
         return error(
             .useAfterFree, c,
             c.operation == .free
@@ -413,7 +430,8 @@ extension Session {
     // MARK: Helpers
 
     private func error(
-        _ code: DiagnosticCode, _ c: CallContext, _ message: String, handle: Handle?, real: String, hint: String
+        _ code: DiagnosticCode, _ c: CallContext, _ message: String, handle: Handle?, real: String,
+        hint: String
     ) -> Diagnostic {
         var notes = [realWindowsNote(real)]
         if let handle, handle.ledger.total > 0 {
@@ -429,5 +447,7 @@ extension Session {
 
     func references(_ n: Int) -> String { "\(n) reference\(n == 1 ? "" : "s")" }
 
-    private func holdersPhrase(_ n: Int) -> String { n == 0 ? "no holders" : "\(n) holder\(n == 1 ? "" : "s")" }
+    private func holdersPhrase(_ n: Int) -> String {
+        n == 0 ? "no holders" : "\(n) holder\(n == 1 ? "" : "s")"
+    }
 }

@@ -17,17 +17,24 @@ public enum HelpText {
             }
         }
         lines.append("Other forms:")
-        lines.append("    EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]  declare a zero-filled (or run-down) plain reference")
-        lines.append("    T: COMMAND                                 run COMMAND on the real thread T (default: main)")
-        lines.append("    NAME = ROUTINE ARGS...                     bind the result (a handle, a number or a boolean)")
-        lines.append("    # text                                     a comment (#> and #! lines are expectations)")
+        lines.append(
+            "    EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]  declare a zero-filled (or run-down) plain reference"
+        )
+        lines.append(
+            "    T: COMMAND                                 run COMMAND on the real thread T (default: main)")
+        lines.append(
+            "    NAME = ROUTINE ARGS...                     bind the result (a handle, a number or a boolean)"
+        )
+        lines.append(
+            "    # text                                     a comment (#> and #! lines are expectations)")
         lines.append("Directives:")
         let width = DirectiveCatalogue.all.map(\.usage.count).max() ?? 0
         for directive in DirectiveCatalogue.all {
             lines.append("    \(pad(directive.usage, width))  \(directive.summary)")
         }
         lines.append("Diagnostics: .help CODE explains one (e.g. .help RELEASE_WITHOUT_ACQUIRE); codes:")
-        lines.append(contentsOf: wrap(DiagnosticCode.allCases.map(\.rawValue).joined(separator: " "), indent: "    "))
+        lines.append(
+            contentsOf: wrap(DiagnosticCode.allCases.map(\.rawValue).joined(separator: " "), indent: "    "))
         return lines
     }
 
@@ -51,11 +58,15 @@ public enum HelpText {
         lines.append(contentsOf: wrap(routine.description, indent: "  "))
         if !routine.contract.isEmpty {
             lines.append("  contract:")
-            for item in routine.contract { lines.append(contentsOf: wrap(item, indent: "    - ", continuation: "      ")) }
+            for item in routine.contract {
+                lines.append(contentsOf: wrap(item, indent: "    - ", continuation: "      "))
+            }
         }
         if !routine.misuse.isEmpty {
             lines.append("  misuse (what real Windows does):")
-            for item in routine.misuse { lines.append(contentsOf: wrap(item, indent: "    - ", continuation: "      ")) }
+            for item in routine.misuse {
+                lines.append(contentsOf: wrap(item, indent: "    - ", continuation: "      "))
+            }
         }
         if !routine.seeAlso.isEmpty { lines.append("  see also: " + routine.seeAlso.joined(separator: ", ")) }
         if !routine.example.isEmpty {
@@ -95,7 +106,9 @@ public enum HelpText {
     }
 
     /// Greedy word wrap at 100 columns.
-    static func wrap(_ text: String, indent: String, continuation: String? = nil, width: Int = 100) -> [String] {
+    static func wrap(_ text: String, indent: String, continuation: String? = nil, width: Int = 100)
+        -> [String]
+    {
         var lines: [String] = []
         var current = indent
         var empty = true

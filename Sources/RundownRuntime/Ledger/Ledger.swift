@@ -81,7 +81,9 @@ struct Ledger: Sendable {
             let place =
                 holding.location.file == topFile
                 ? "\(holding.location.line)" : "\(holding.location.file):\(holding.location.line)"
-            if places[holding.thread]?.contains(place) != true { places[holding.thread, default: []].append(place) }
+            if places[holding.thread]?.contains(place) != true {
+                places[holding.thread, default: []].append(place)
+            }
         }
         return order.map { thread in
             let lines = places[thread] ?? []

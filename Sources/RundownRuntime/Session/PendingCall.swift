@@ -35,7 +35,8 @@ final class PendingCall: @unchecked Sendable {
     var result: Result = .none
 
     init(
-        operation: Operation, display: String, thread: String, location: SourceLocation, topLine: Int?, handle: Handle?,
+        operation: Operation, display: String, thread: String, location: SourceLocation, topLine: Int?,
+        handle: Handle?,
         handleLocation: SourceLocation, handleLength: Int, count: Int, binding: String?
     ) {
         self.operation = operation

@@ -7,7 +7,8 @@ extension Session {
     func runCall(_ call: Call, sourceText: String) {
         guard let operation = Operation.byName[call.routine.name] else {
             report(
-                Diagnostic(.unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
+                Diagnostic(
+                    .unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
                 sourceText: sourceText)
             return
         }
@@ -15,7 +16,9 @@ extension Session {
             location: call.threadColumn.map { call.location.at(column: $0) } ?? call.location,
             length: max(1, call.thread?.count ?? 1)
         )
-        guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else { return }
+        guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else {
+            return
+        }
         if worker.status != .idle {
             reportThreadBlocked(worker, call: call, sourceText: sourceText)
             return
@@ -58,7 +61,8 @@ extension Session {
                 let span = call.span(ofArgument: 1)
                 report(
                     Diagnostic(
-                        .badArgument, "expected a pool tag: four characters in single quotes, or a 32-bit integer",
+                        .badArgument,
+                        "expected a pool tag: four characters in single quotes, or a 32-bit integer",
                         location: span.location, length: span.length), sourceText: sourceText)
                 return
             }
@@ -84,12 +88,16 @@ extension Session {
             }
             if operation.takesCount || operation == .initializeCacheAware {
                 guard call.arguments.count >= 2 else {
-                    report(Diagnostic(.syntax, "\(call.routine.name) needs a second argument", location: call.location),
+                    report(
+                        Diagnostic(
+                            .syntax, "\(call.routine.name) needs a second argument", location: call.location),
                         sourceText: sourceText)
                     return
                 }
                 let span = call.span(ofArgument: 1)
-                guard let value = resolveNumber(call.arguments[1], span: span, sourceText: sourceText) else { return }
+                guard let value = resolveNumber(call.arguments[1], span: span, sourceText: sourceText) else {
+                    return
+                }
                 if operation == .initializeCacheAware {
                     sizeArgument = value
                 } else {
@@ -122,7 +130,8 @@ extension Session {
         // Hand it over.
         let pending = PendingCall(
             operation: operation, display: call.text, thread: worker.name, location: call.location,
-            topLine: topLine, handle: handle, handleLocation: handleSpan.location, handleLength: handleSpan.length,
+            topLine: topLine, handle: handle, handleLocation: handleSpan.location,
+            handleLength: handleSpan.length,
             count: count, binding: call.binding)
         guard worker.start() else {
             report(
@@ -141,7 +150,8 @@ extension Session {
 
     /// Builds the job for `pending` and posts it to `worker`.
     private func dispatch(
-        _ pending: PendingCall, on worker: Worker, created: Handle.Value?, size: Int, poolType: PoolType, tag: UInt32
+        _ pending: PendingCall, on worker: Worker, created: Handle.Value?, size: Int, poolType: PoolType,
+        tag: UInt32
     ) {
         let count = UInt32(truncatingIfNeeded: pending.count)
         let cpu = worker.cpu
@@ -213,7 +223,8 @@ extension Session {
             worker.post {
                 pending.result = .created(
                     CacheAwareRundownRef.allocate(
-                        poolType: poolType, tag: tag, processorCount: processors, pool: pool, observer: observer))
+                        poolType: poolType, tag: tag, processorCount: processors, pool: pool,
+                        observer: observer))
             }
         case .initializeCacheAware:
             if let ref = cacheAware {
@@ -287,7 +298,8 @@ extension Session {
 
     /// Waits until every thread has settled, then reports what happened.
     private func settle(
-        _ pending: PendingCall, on worker: Worker, sourceText: String, created: Handle.Value?, handleName: String,
+        _ pending: PendingCall, on worker: Worker, sourceText: String, created: Handle.Value?,
+        handleName: String,
         request: AllocationRequest
     ) {
         let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
@@ -308,7 +320,8 @@ extension Session {
 
     /// The thread returned from the call: print its result, update the ledger and bindings.
     private func complete(
-        _ pending: PendingCall, worker: Worker, sourceText: String, created: Handle.Value?, handleName: String,
+        _ pending: PendingCall, worker: Worker, sourceText: String, created: Handle.Value?,
+        handleName: String,
         request: AllocationRequest
     ) {
         let handle = pending.handle
@@ -320,7 +333,9 @@ extension Session {
             handle?.waiter = nil
             report(libraryViolation(violation, pending), sourceText: sourceText)
         case .boolean(let granted):
-            if granted { handle?.ledger.acquired(thread: worker.name, count: pending.count, at: pending.location) }
+            if granted {
+                handle?.ledger.acquired(thread: worker.name, count: pending.count, at: pending.location)
+            }
             output(granted ? "TRUE" : "FALSE")
             if let binding = pending.binding { bind(binding, .boolean(granted), at: pending.location) }
         case .size(let size):
@@ -343,7 +358,8 @@ extension Session {
                 handle?.ledger.clear()
             case .free:
                 handle?.ledger.clear()
-                for allocation in allocations where handle.map({ allocationMatches(allocation, $0) }) == true {
+                for allocation in allocations where handle.map({ allocationMatches(allocation, $0) }) == true
+                {
                     allocation.freed = true
                 }
             default:
@@ -400,7 +416,8 @@ extension Session {
     /// `1 reference outstanding on R: 1 by A (line 3)`.
     func outstandingSentence(_ handle: Handle) -> String {
         let outstanding = handle.snapshot?.holders ?? handle.ledger.total
-        var text = "\(outstanding) \(outstanding == 1 ? "reference" : "references") outstanding on \(handle.name)"
+        var text =
+            "\(outstanding) \(outstanding == 1 ? "reference" : "references") outstanding on \(handle.name)"
         if handle.ledger.total > 0 { text += ": " + handle.ledger.describe(topFile: topFile) }
         return text
     }
@@ -458,19 +475,23 @@ extension Session {
             report(
                 Diagnostic(
                     .badArgument, "\(name) is \(handle.kindPhrase), not a number", location: span.location,
-                    length: span.length, notes: ["hint: bind a number with n = ExSizeOfRundownProtectionCacheAware"]),
+                    length: span.length,
+                    notes: ["hint: bind a number with n = ExSizeOfRundownProtectionCacheAware"]),
                 sourceText: sourceText)
             return nil
         case .tag(_, let text, _):
             report(
-                Diagnostic(.badArgument, "expected a number, found the pool tag '\(text)'", location: span.location,
+                Diagnostic(
+                    .badArgument, "expected a number, found the pool tag '\(text)'", location: span.location,
                     length: span.length), sourceText: sourceText)
             return nil
         }
     }
 
     /// ULONG Count: 1 ... 0x7FFFFFFF (0 is allowed where it is harmless; checked by state).
-    private func checkCount(_ value: Int, span: (location: SourceLocation, length: Int), sourceText: String) -> Bool {
+    private func checkCount(_ value: Int, span: (location: SourceLocation, length: Int), sourceText: String)
+        -> Bool
+    {
         if value >= 0 && value <= 0x7FFF_FFFF { return true }
         let message =
             value < 0 || value > Int(UInt32.max)
@@ -486,18 +507,23 @@ extension Session {
         return false
     }
 
-    func reportUnknownHandle(_ name: String, at span: (location: SourceLocation, length: Int), sourceText: String?) {
+    func reportUnknownHandle(
+        _ name: String, at span: (location: SourceLocation, length: Int), sourceText: String?
+    ) {
         var notes: [String] = []
-        if let suggestion = NameSuggester.didYouMean(NameSuggester.suggestions(for: name, among: handleOrder)) {
+        if let suggestion = NameSuggester.didYouMean(NameSuggester.suggestions(for: name, among: handleOrder))
+        {
             notes.append(suggestion)
         }
         if handleOrder.isEmpty {
-            notes.append("no handles yet: ExInitializeRundownProtection \(name) or EX_RUNDOWN_REF \(name) creates one")
+            notes.append(
+                "no handles yet: ExInitializeRundownProtection \(name) or EX_RUNDOWN_REF \(name) creates one")
         } else {
             notes.append("known handles: " + handleOrder.joined(separator: ", "))
         }
         report(
-            Diagnostic(.unknownHandle, "unknown handle '\(name)'", location: span.location, length: span.length,
+            Diagnostic(
+                .unknownHandle, "unknown handle '\(name)'", location: span.location, length: span.length,
                 notes: notes), sourceText: sourceText)
     }
 
@@ -509,7 +535,9 @@ extension Session {
                 Diagnostic(
                     .threadBlocked, "thread \(worker.name) never settled and takes no more commands",
                     location: location, length: length,
-                    notes: ["the watchdog gave up on it while it ran \(worker.current?.display ?? "a command")"]),
+                    notes: [
+                        "the watchdog gave up on it while it ran \(worker.current?.display ?? "a command")"
+                    ]),
                 sourceText: sourceText)
             return
         }
@@ -517,7 +545,8 @@ extension Session {
         if let pending = worker.current {
             if let handle = pending.handle { notes.append(outstandingSentence(handle)) }
             notes.append("a blocked thread runs nothing else until a release on another thread wakes it")
-            notes.append("hint: release the outstanding references from another thread, or use another thread name")
+            notes.append(
+                "hint: release the outstanding references from another thread, or use another thread name")
             report(
                 Diagnostic(
                     .threadBlocked,
@@ -525,7 +554,8 @@ extension Session {
                     location: location, length: length, notes: notes), sourceText: sourceText)
         } else {
             report(
-                Diagnostic(.threadBlocked, "thread \(worker.name) is busy", location: location, length: length),
+                Diagnostic(
+                    .threadBlocked, "thread \(worker.name) is busy", location: location, length: length),
                 sourceText: sourceText)
         }
     }
@@ -568,13 +598,6 @@ extension Session {
         let ref = runDown ? RundownRef(runDown: true, observer: observer) : RundownRef(observer: observer)
         bind(name, .plain(ref), at: location)
     }
-}
-
-/// What an ExAllocateCacheAwareRundownProtection asked for, kept for POOL_LEAK reports.
-struct AllocationRequest {
-    var poolType: PoolType
-    var tag: UInt32
-    var tagText: String
 }
 
 extension Handle {

@@ -25,9 +25,13 @@ extension Session {
                     for line in lines { output(line) }
                 } else {
                     var notes: [String] = []
-                    if let hint = NameSuggester.didYouMean(HelpTopic.suggestions(for: topic)) { notes.append(hint) }
+                    if let hint = NameSuggester.didYouMean(HelpTopic.suggestions(for: topic)) {
+                        notes.append(hint)
+                    }
                     notes.append(".help alone lists every routine and directive")
-                    bad("no help for '\(topic)': not a routine, directive or diagnostic code", 0, notes: notes)
+                    bad(
+                        "no help for '\(topic)': not a routine, directive or diagnostic code", 0, notes: notes
+                    )
                 }
             } else {
                 for line in HelpText.overview() { output(line) }
@@ -62,18 +66,25 @@ extension Session {
             guard arguments.count == 2, let processor = arguments[1].integer,
                 processor >= 0, processor <= DirectiveCatalogue.maximumProcessor
             else { return bad("expected a processor number 0...\(DirectiveCatalogue.maximumProcessor)", 1) }
-            guard let target = knownOrNewThread(arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
+            guard
+                let target = knownOrNewThread(
+                    arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
             else { return }
             target.cpu = processor
         case ".processors":
-            guard let count = arguments.first?.integer, count >= 1, count <= DirectiveCatalogue.maximumProcessorCount
-            else { return bad("expected a processor count 1...\(DirectiveCatalogue.maximumProcessorCount)", 0) }
+            guard let count = arguments.first?.integer, count >= 1,
+                count <= DirectiveCatalogue.maximumProcessorCount
+            else {
+                return bad("expected a processor count 1...\(DirectiveCatalogue.maximumProcessorCount)", 0)
+            }
             options.processors = count
         case ".irql":
             guard arguments.count == 2, let level = arguments[1].irql else {
                 return bad("expected PASSIVE_LEVEL, APC_LEVEL or DISPATCH_LEVEL", 1)
             }
-            guard let target = knownOrNewThread(arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
+            guard
+                let target = knownOrNewThread(
+                    arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
             else { return }
             target.irql = level.rawValue
         case ".reset":
@@ -97,7 +108,8 @@ extension Session {
                         ? "\(directive.name) is only available in the interactive shell"
                         : "unknown directive '\(directive.name)'",
                     location: directive.location, length: directive.name.count,
-                    notes: interactive ? ["start rdsh on a terminal to use it"] : [".help lists the directives"]),
+                    notes: interactive
+                        ? ["start rdsh on a terminal to use it"] : [".help lists the directives"]),
                 sourceText: sourceText)
         }
     }
@@ -138,9 +150,13 @@ extension Session {
         case .idle: text += "idle"
         case .running: text += "running"
         case .blocked:
-            text += "blocked in " + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a wait")
+            text +=
+                "blocked in "
+                + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a wait")
         case .hung:
-            text += "hung in " + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command")
+            text +=
+                "hung in "
+                + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command")
         }
         return text
     }
@@ -165,7 +181,10 @@ extension Session {
         if readStack.contains(canonical) {
             return failed(
                 "cannot read '\(path)': it is already being read (a .read cycle)",
-                ["the chain: " + (readStack + [canonical]).map(ScriptFile.lastComponent).joined(separator: " -> ")])
+                [
+                    "the chain: "
+                        + (readStack + [canonical]).map(ScriptFile.lastComponent).joined(separator: " -> ")
+                ])
         }
         switch ScriptFile.read(resolved) {
         case .failure(let failure):

@@ -11,15 +11,19 @@ extension Session {
             var notes: [String] = []
             let outstanding = snapshotOf(pending.object)?.holders ?? handle.ledger.total
             var sentence = "\(references(outstanding)) on \(handle.name) never released"
-            if handle.ledger.total > 0 { sentence += ": acquired " + handle.ledger.describe(topFile: topFile) }
+            if handle.ledger.total > 0 {
+                sentence += ": acquired " + handle.ledger.describe(topFile: topFile)
+            }
             notes.append(sentence)
             let own = handle.ledger.held(by: worker.name)
             if own > 0 {
-                notes.append("\(worker.name) holds \(references(own)) of them itself: it waits for its own release")
+                notes.append(
+                    "\(worker.name) holds \(references(own)) of them itself: it waits for its own release")
             }
             notes.append(
                 realWindowsNote(
-                    "the wait has no timeout and cannot be cancelled: \(worker.name) hangs forever (an unload that never finishes)"))
+                    "the wait has no timeout and cannot be cancelled: \(worker.name) hangs forever (an unload that never finishes)"
+                ))
             notes.append("hint: release every reference acquired on \(handle.name) before the script ends")
             report(
                 Diagnostic(
@@ -44,7 +48,8 @@ extension Session {
                     "\(allocation.name): \(allocation.poolType.rawValue) allocation with tag '\(tagText(allocation))' (line \(allocation.location.line)) was never freed",
                     notes: [
                         realWindowsNote(
-                            "the pool block leaks until reboot; with Driver Verifier's pool tracking the driver's unload bugchecks (0xC4, parameter 0x62)"),
+                            "the pool block leaks until reboot; with Driver Verifier's pool tracking the driver's unload bugchecks (0xC4, parameter 0x62)"
+                        ),
                         "hint: ExFreeCacheAwareRundownProtection \(allocation.name) after its rundown",
                     ]), sourceText: nil)
         }

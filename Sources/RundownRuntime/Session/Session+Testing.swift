@@ -14,7 +14,8 @@ extension Session {
         guard worker.status == .idle, worker.start() else { return }
         let location = SourceLocation(file: topFile, line: line)
         let pending = PendingCall(
-            operation: .sizeOf, display: display, thread: thread, location: location, topLine: line, handle: nil,
+            operation: .sizeOf, display: display, thread: thread, location: location, topLine: line,
+            handle: nil,
             handleLocation: location, handleLength: 1, count: 0, binding: nil)
         worker.current = pending
         worker.post(work)

@@ -47,7 +47,8 @@ public final class Session {
 
     /// Directives the session does not implement itself (the REPL's `.record`): return `true`
     /// when handled. Called before the session reports UNKNOWN_DIRECTIVE.
-    public var externalDirectiveHandler: ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?
+    public var externalDirectiveHandler:
+        ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?
 
     public init(options: SessionOptions = SessionOptions(), sink: TranscriptSink) {
         self.options = options
@@ -187,7 +188,8 @@ public final class Session {
                 diagnostic: diagnostic, sourceText: sourceText))
         for note in diagnostic.notes {
             sink.emit(
-                TranscriptEntry(kind: .diagnostic(severity), text: "note: " + note, sourceLine: topLine, file: topFile))
+                TranscriptEntry(
+                    kind: .diagnostic(severity), text: "note: " + note, sourceLine: topLine, file: topFile))
         }
         if severity == .error && options.bail { bailed = true }
     }

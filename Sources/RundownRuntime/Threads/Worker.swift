@@ -13,7 +13,10 @@ import Synchronization
 final class Worker: @unchecked Sendable {
     /// What the thread is doing, as far as settling is concerned.
     enum Status: Int {
-        case idle = 0, running = 1, blocked = 2, hung = 3
+        case idle = 0
+        case running = 1
+        case blocked = 2
+        case hung = 3
     }
 
     private static let empty: UInt32 = 0
