@@ -30,6 +30,19 @@ public struct LibraryBench: BenchSection {
                 }
             }
         },
+        Candidate(
+            name: "atomic-unshared",
+            label: "raw atomic pair, one counter per thread (no sharing: the ceiling)"
+        ) {
+            let counters = PaddedCounters()
+            return { thread, pairs in
+                let counter = counters.counter(thread)
+                for _ in 0..<pairs {
+                    counter.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                    counter.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+                }
+            }
+        },
         Candidate(name: "plain", label: "EX_RUNDOWN_REF acquire+release") {
             let ref = RundownRef()
             return { _, pairs in
@@ -50,8 +63,8 @@ public struct LibraryBench: BenchSection {
             return { _, pairs in
                 do throws(RundownViolation) {
                     for _ in 0..<pairs {
-                        _ = try ref.acquire(processor: Int(rd_current_cpu()))
-                        try ref.release(processor: Int(rd_current_cpu()))
+                        _ = try ref.acquire(processor: CacheAwareRundownRef.currentProcessor())
+                        try ref.release(processor: CacheAwareRundownRef.currentProcessor())
                     }
                 } catch {
                     fatalError("benchmark misuse: \(error)")
@@ -173,7 +186,8 @@ public struct LibraryBench: BenchSection {
         var notes = [
             "ns/pair: wall time per acquire+release pair as one thread sees it; pairs/s: all threads together.",
             "2 threads: pinned to different processors, one shared object (the cache-aware one has a slot per processor).",
-            "cache-aware: each call passes rd_current_cpu(), the processor the thread really runs on.",
+            "atomic-unshared: each thread its own counter; what 2 processors can do at all without sharing.",
+            "cache-aware: each call passes CacheAwareRundownRef.currentProcessor() (rseq cpu_id), the processor the thread really runs on.",
             "drain: the waiter parks (observer), the holder gives it 50 us to fall asleep, then releases; "
                 + "measured from just before that last release to the waiter's return.",
         ]
@@ -235,7 +249,7 @@ public struct LibraryBench: BenchSection {
             _ = rd_pin_current_thread(BenchThreads.processor(for: 1))
             for i in 0..<samples {
                 if cacheAware {
-                    _ = try? slots.acquire(processor: Int(rd_current_cpu()))
+                    _ = try? slots.acquire(processor: CacheAwareRundownRef.currentProcessor())
                 } else {
                     _ = try? plain.acquire()
                 }
@@ -245,7 +259,7 @@ public struct LibraryBench: BenchSection {
                 while rd_now_ns() < until {}
                 releasedAt.store(rd_now_ns(), ordering: .releasing)
                 if cacheAware {
-                    try? slots.release(processor: Int(rd_current_cpu()))
+                    try? slots.release(processor: CacheAwareRundownRef.currentProcessor())
                 } else {
                     try? plain.release()
                 }
@@ -260,6 +274,26 @@ public struct LibraryBench: BenchSection {
 
 final class AtomicBox: Sendable {
     let value = Atomic<Int>(0)
+}
+
+/// Counters 128 bytes apart (two cache lines, so no adjacent-line prefetch sharing).
+final class PaddedCounters: @unchecked Sendable {
+    static let count = 16
+    static let stride = 128
+    let base: UnsafeMutableRawPointer
+
+    init() {
+        base = UnsafeMutableRawPointer.allocate(byteCount: Self.count * Self.stride, alignment: 128)
+        for i in 0..<Self.count {
+            (base + i * Self.stride).bindMemory(to: Atomic<Int>.self, capacity: 1).initialize(to: Atomic(0))
+        }
+    }
+
+    func counter(_ index: Int) -> UnsafeMutablePointer<Atomic<Int>> {
+        (base + (index % Self.count) * Self.stride).assumingMemoryBound(to: Atomic<Int>.self)
+    }
+
+    deinit { base.deallocate() }
 }
 
 final class MutexBox: Sendable {

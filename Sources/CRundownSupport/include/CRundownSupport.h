@@ -2,6 +2,7 @@
 #define CRUNDOWN_SUPPORT_H
 
 #include <stdint.h>
+#include <stddef.h>
 
 /// Sleeps while `*word == expected` (Linux futex, private). Returns 0 when woken or when the
 /// value already differed, -1 with errno otherwise (EINTR is retried by the caller).
@@ -12,6 +13,24 @@ int rd_futex_wake(uint32_t *word, int count);
 
 /// The processor the calling thread runs on right now (sched_getcpu), or -1.
 int rd_current_cpu(void);
+
+/// The processor the calling thread runs on, read inline from the thread's rseq area (Linux
+/// 4.18+, glibc 2.35+: the kernel keeps it current on every migration); falls back to
+/// `rd_current_cpu()` when rseq is not registered. Cheap enough to call on every acquire.
+extern const ptrdiff_t __rseq_offset;
+extern const unsigned int __rseq_size;
+static inline int rd_current_cpu_fast(void) {
+#if defined(__x86_64__)
+    if (__rseq_size >= 8) {
+        char *thread_pointer;
+        __asm__("mov %%fs:0, %0" : "=r"(thread_pointer));
+        /* struct rseq: cpu_id_start (u32) at 0, cpu_id (u32) at 4. */
+        int32_t cpu = __atomic_load_n((const int32_t *)(thread_pointer + __rseq_offset + 4), __ATOMIC_RELAXED);
+        if (cpu >= 0) return cpu;
+    }
+#endif
+    return rd_current_cpu();
+}
 
 /// Pins the calling thread to processor `cpu`. Returns 0 on success.
 int rd_pin_current_thread(int cpu);
