@@ -14,7 +14,7 @@ extension Session {
         }
         let threadSpan = (
             location: call.threadColumn.map { call.location.at(column: $0) } ?? call.location,
-            length: max(1, call.thread?.count ?? 1)
+            length: max(1, call.thread?.utf8.count ?? 1)
         )
         guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else {
             return
@@ -27,7 +27,7 @@ extension Session {
         // Arguments.
         var handle: Handle?
         var handleName = ""
-        var handleSpan = (location: call.location, length: max(1, call.routine.name.count))
+        var handleSpan = (location: call.location, length: max(1, call.routine.name.utf8.count))
         var count = 1
         var created: Handle.Value?
         var sizeArgument = 0
