@@ -45,3 +45,13 @@ public final class CapturingSink: TranscriptSink {
     /// Forgets everything captured.
     public func removeAll() { entries.removeAll() }
 }
+
+/// A sink that only counts entries: for benchmarks of the interpreter itself.
+public final class DiscardingSink: TranscriptSink {
+    /// Entries received so far.
+    public private(set) var count = 0
+
+    public init() {}
+
+    public func emit(_ entry: TranscriptEntry) { count += 1 }
+}
