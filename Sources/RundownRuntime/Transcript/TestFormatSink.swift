@@ -1,3 +1,5 @@
+import Glibc
+
 /// The transcript in the test-file format (`--echo`): each command line as written, followed
 /// by `#> ` output lines and `#! ` diagnostic lines; everything on stdout, so the result is a
 /// script that `rdsh test` accepts.
