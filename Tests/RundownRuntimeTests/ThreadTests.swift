@@ -165,6 +165,37 @@ import Testing
         #expect(session.threadNames.count == 18)
     }
 
+    @Test func blockAndWakeManyTimesInARow() {
+        var script =
+            "ExInitializeRundownProtection R\nC = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'Loop'\n"
+        var expected: [String] = []
+        for _ in 0..<150 {
+            script += """
+                A: ExAcquireRundownProtection R
+                W: ExWaitForRundownProtectionRelease R
+                A: ExReleaseRundownProtection R
+                ExReInitializeRundownProtection R
+                B: ExAcquireRundownProtectionCacheAware C
+                V: ExWaitForRundownProtectionReleaseCacheAware C
+                B: ExReleaseRundownProtectionCacheAware C
+                ExReInitializeRundownProtectionCacheAware C
+
+                """
+            expected += [
+                "TRUE", "[W] blocked in ExWaitForRundownProtectionRelease R",
+                "    1 reference outstanding on R: 1 by A (line \(expected.count / 8 * 8 + 3))",
+                "[W] returned from ExWaitForRundownProtectionRelease R",
+                "TRUE", "[V] blocked in ExWaitForRundownProtectionReleaseCacheAware C",
+                "    1 reference outstanding on C: 1 by B (line \(expected.count / 8 * 8 + 7))",
+                "[V] returned from ExWaitForRundownProtectionReleaseCacheAware C",
+            ]
+        }
+        script += "ExWaitForRundownProtectionReleaseCacheAware C\nExFreeCacheAwareRundownProtection C\n"
+        let (lines, session, _) = transcript(script)
+        #expect(session.errorCount == 0)
+        #expect(lines == expected)
+    }
+
     @Test func sessionsRunInParallel() async {
         await withTaskGroup(of: [String].self) { group in
             for _ in 0..<4 {
