@@ -70,6 +70,7 @@ final class CacheAwareFixture {
 
     func finish() throws {
         guard let waiter else { return }
+        self.waiter = nil  // join once
         let snapshot = ref.snapshot()
         if snapshot.state == .waiting && snapshot.holders > 0 {
             try ref.release(processor: 2, count: UInt32(snapshot.holders))

@@ -69,7 +69,7 @@ struct CacheAwareStateTableTests {
         arguments: [
             (CacheAwareState.live, UInt32(2), Outcome.ok(.live, holders: 0)),
             (.live, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
-            (.waiting, 2, .ok(.waiting, holders: 0)),
+            (.waiting, 2, .ok(.stale, holders: 0)),
             (.waiting, 3, .refused(.releaseWithoutAcquire(outstanding: 2, requested: 3))),
             (.waiting, 0, .refused(.countOutOfRange(0))),
             (.live, 0, .ok(.live, holders: 2)),
@@ -78,15 +78,21 @@ struct CacheAwareStateTableTests {
     func releaseEx(state: CacheAwareState, count: UInt32, expected: Outcome) throws {
         let fixture = try CacheAwareFixture(state)
         let ref = fixture.ref
+        let wakesWaiter = state == .waiting && count == 2
         check(
-            ref.snapshot(), after: ref.snapshot,
+            ref.snapshot(),
+            after: {
+                // The release that takes the count to zero wakes the waiter: join it first,
+                // so the state read is the one it leaves (stale), not a race with its return.
+                if wakesWaiter { try? fixture.finish() }
+                return ref.snapshot()
+            },
             { () throws(RundownViolation) in
                 try ref.release(processor: 3, count: count)
                 return nil
             }, expect: expected)
-        if state == .waiting && count == 2 {
-            // The release that took the count to zero woke the waiter; finish() joins it.
-            #expect(fixture.observer.recorded.contains { $0.kind == .didWake })
+        if wakesWaiter {
+            #expect(fixture.observer.recorded.map(\.kind) == [.willBlock(2), .didWake])
         }
         try fixture.finish()
     }

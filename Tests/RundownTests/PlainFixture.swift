@@ -57,6 +57,7 @@ final class PlainFixture {
     /// Lets a waiter go (releasing whatever it still waits for) and checks it returned blocked.
     func finish() throws {
         guard let waiter else { return }
+        self.waiter = nil  // join once
         let snapshot = ref.snapshot()
         if snapshot.state == .waiting && snapshot.holders > 0 {
             try ref.release(count: UInt32(snapshot.holders))
