@@ -22,7 +22,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs (seconds): a smoke test, not a measurement.")
     var quick = false
 
-    @Option(help: "Run only sections or measurements whose name contains this text (e.g. plain, drain).")
+    @Option(
+        help:
+            "Run only sections or measurements whose name contains this text (e.g. plain, drain, interpreter, test-runner)."
+    )
     var filter: String?
 
     @Option(help: "Repetitions per measurement; the best is kept (default 9, 2 with --quick).")
@@ -45,7 +48,8 @@ struct BenchCommand: ParsableCommand {
         }
         if report.sections.isEmpty {
             throw ValidationError(
-                "--filter '\(filter ?? "")' selects nothing (try: library, plain, cache-aware, drain)")
+                "--filter '\(filter ?? "")' selects nothing (try: library, plain, cache-aware, drain, interpreter, "
+                    + "script-main, rdsh-run, test-runner)")
         }
         print(json ? RundownBench.json(report) : RundownBench.table(report))
         if strict && !report.allTargetsPassed { throw ExitCode(1) }
