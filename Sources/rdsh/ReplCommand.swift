@@ -103,7 +103,7 @@ struct ReplCommand: ParsableCommand {
     static func prepare(_ text: String) -> (CompletionContext, String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let last = lines.popLast() ?? ""
-        let session = Session(options: SessionOptions(), sink: CapturingSink())
+        let session = Session(options: SessionOptions(), sink: DiscardingSink())
         for (index, line) in lines.enumerated() {
             session.execute(line: line, location: SourceLocation(file: "<complete>", line: index + 1))
         }
