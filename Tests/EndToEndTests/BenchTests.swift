@@ -22,8 +22,11 @@ import Testing
     @Test func interpreterReportsBothScriptsStartupAndTheirTargets() throws {
         let section = try section("interpreter")
         let measurements = try #require(section["measurements"] as? [[String: Any]])
-        #expect(measurements.map { $0["name"] as? String } == ["script-main", "script-two-threads"])
-        #expect(measurements.map { $0["threads"] as? Int } == [1, 2])
+        #expect(
+            measurements.map { $0["name"] as? String } == [
+                "script-main", "script-two-threads", "script-main-one-processor",
+            ])
+        #expect(measurements.map { $0["threads"] as? Int } == [1, 2, 1])
         for m in measurements {
             #expect(m["unit"] as? String == "command")
             #expect((m["opsPerSecond"] as? Double ?? 0) > 0)
