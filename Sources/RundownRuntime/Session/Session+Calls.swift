@@ -167,132 +167,99 @@ extension Session {
         switch pending.operation {
         case .initialize:
             let ref = plain!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.initialize()
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.initialize() }
         case .reinitialize:
             let ref = plain!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.reinitialize()
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.reinitialize() }
         case .acquire, .acquireEx:
             let ref = plain!
-            worker.post {
-                do throws(RundownViolation) {
-                    pending.result = .boolean(try ref.acquire(count: count))
-                } catch { pending.result = .violation(error) }
+            run(pending, on: worker) { () throws(RundownViolation) in .boolean(try ref.acquire(count: count))
             }
         case .release, .releaseEx:
             let ref = plain!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.release(count: count)
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.release(count: count) }
         case .wait:
             let ref = plain!
             observer.register(waiter: worker, on: ref)
             pending.handle?.waiter = worker
-            worker.post {
-                do throws(RundownViolation) {
-                    pending.result = .wait(try ref.waitForRelease())
-                } catch { pending.result = .violation(error) }
-            }
+            run(pending, on: worker) { () throws(RundownViolation) in .wait(try ref.waitForRelease()) }
         case .completed:
             let ref = plain!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.rundownCompleted()
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.rundownCompleted() }
         case .sizeOf:
             let processors = options.processors
-            worker.post { pending.result = .size(CacheAwareRundownRef.size(processorCount: processors)) }
+            run(pending, on: worker) { .size(CacheAwareRundownRef.size(processorCount: processors)) }
         case .allocate:
             let processors = options.processors
             let pool = self.pool
             let observer = self.observer
-            worker.post {
-                pending.result = .created(
+            run(pending, on: worker) {
+                .created(
                     CacheAwareRundownRef.allocate(
                         poolType: poolType, tag: tag, processorCount: processors, pool: pool,
                         observer: observer))
             }
         case .initializeCacheAware:
             if let ref = cacheAware {
-                worker.post {
-                    do throws(RundownViolation) {
-                        try ref.reinitializeStorage(storageSize: size)
-                        pending.result = .void
-                    } catch { pending.result = .violation(error) }
+                perform(pending, on: worker) { () throws(RundownViolation) in
+                    try ref.reinitializeStorage(storageSize: size)
                 }
             } else {
                 let processors = options.processors
                 let observer = self.observer
-                worker.post {
-                    do throws(RundownViolation) {
-                        pending.result = .created(
-                            try CacheAwareRundownRef.initialize(
-                                storageSize: size, processorCount: processors, observer: observer))
-                    } catch { pending.result = .violation(error) }
+                run(pending, on: worker) { () throws(RundownViolation) in
+                    .created(
+                        try CacheAwareRundownRef.initialize(
+                            storageSize: size, processorCount: processors, observer: observer))
                 }
             }
         case .free:
             let ref = cacheAware!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.free()
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.free() }
         case .acquireCacheAware, .acquireCacheAwareEx:
             let ref = cacheAware!
-            worker.post {
-                do throws(RundownViolation) {
-                    pending.result = .boolean(try ref.acquire(processor: cpu, count: count))
-                } catch { pending.result = .violation(error) }
+            run(pending, on: worker) { () throws(RundownViolation) in
+                .boolean(try ref.acquire(processor: cpu, count: count))
             }
         case .releaseCacheAware, .releaseCacheAwareEx:
             let ref = cacheAware!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.release(processor: cpu, count: count)
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
+            perform(pending, on: worker) { () throws(RundownViolation) in
+                try ref.release(processor: cpu, count: count)
             }
         case .waitCacheAware:
             let ref = cacheAware!
             observer.register(waiter: worker, on: ref)
             pending.handle?.waiter = worker
-            worker.post {
-                do throws(RundownViolation) {
-                    pending.result = .wait(try ref.waitForRelease())
-                } catch { pending.result = .violation(error) }
-            }
+            run(pending, on: worker) { () throws(RundownViolation) in .wait(try ref.waitForRelease()) }
         case .completedCacheAware:
             let ref = cacheAware!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.rundownCompleted()
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.rundownCompleted() }
         case .reinitializeCacheAware:
             let ref = cacheAware!
-            worker.post {
-                do throws(RundownViolation) {
-                    try ref.reinitialize()
-                    pending.result = .void
-                } catch { pending.result = .violation(error) }
-            }
+            perform(pending, on: worker) { () throws(RundownViolation) in try ref.reinitialize() }
+        }
+    }
+
+    /// Posts a VOID routine's `body` to `worker`.
+    private func perform(
+        _ pending: PendingCall, on worker: Worker, _ body: @escaping () throws(RundownViolation) -> Void
+    ) {
+        run(pending, on: worker) { () throws(RundownViolation) in
+            try body()
+            return .void
+        }
+    }
+
+    /// Posts `body` to `worker`; its value, or the violation the library refused the call with,
+    /// becomes the call's result.
+    private func run(
+        _ pending: PendingCall, on worker: Worker,
+        _ body: @escaping () throws(RundownViolation) -> PendingCall.Result
+    ) {
+        worker.post {
+            do throws(RundownViolation) {
+                pending.result = try body()
+            } catch { pending.result = .violation(error) }
         }
     }
 
