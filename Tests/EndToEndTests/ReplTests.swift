@@ -10,7 +10,10 @@ import Testing
 @Suite(.serialized) struct ReplTests {
     /// Helpers every script gets: `spawn()` starts rdsh on a pty and waits for the prompt.
     static let prelude = #"""
-        import os, sys, time, pexpect
+        import os, signal, sys, time, pexpect
+        # The test runner's threads block most signals and children inherit the mask: without
+        # this, an rdsh (or tmux) left behind by a failing script would ignore SIGHUP/SIGTERM.
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
         RDSH, TMP = sys.argv[1], sys.argv[2]
         HISTORY = os.path.join(TMP, "history")
         def spawn(args=(), history=HISTORY, extra=None):
