@@ -89,33 +89,25 @@ final class Worker: @unchecked Sendable {
 
     /// Called on this thread by the rundown observer right before it sleeps in a wait.
     func markBlocked() {
-        if statusWord.compareExchange(
-            expected: Status.running.rawValue, desired: Status.blocked.rawValue,
-            ordering: .sequentiallyConsistent
-        ).exchanged {
-            gate.leave()
-        }
+        if transition(from: .running, to: .blocked) { gate.leave() }
     }
 
     /// Called on the releasing thread when its release woke this (blocked) thread: the thread
     /// counts as running again before the release returns, so the coordinator waits for it.
     func markWoken() {
-        if statusWord.compareExchange(
-            expected: Status.blocked.rawValue, desired: Status.running.rawValue,
-            ordering: .sequentiallyConsistent
-        ).exchanged {
-            gate.enter()
-        }
+        if transition(from: .blocked, to: .running) { gate.enter() }
     }
 
     /// The watchdog gave up on this thread: stop counting it as running.
     func markHung() {
-        if statusWord.compareExchange(
-            expected: Status.running.rawValue, desired: Status.hung.rawValue,
-            ordering: .sequentiallyConsistent
-        ).exchanged {
-            gate.leave()
-        }
+        if transition(from: .running, to: .hung) { gate.leave() }
+    }
+
+    /// Moves the status from `from` to `to` if it is still `from`.
+    private func transition(from: Status, to: Status) -> Bool {
+        statusWord.compareExchange(
+            expected: from.rawValue, desired: to.rawValue, ordering: .sequentiallyConsistent
+        ).exchanged
     }
 
     /// Stops and joins the thread. Only call when it is idle (not blocked, not hung).
