@@ -118,7 +118,7 @@ public enum RundownViolation: Error, Equatable, Sendable {
             "the plain store throws the state away: holders' releases underflow and any waiter hangs"
         case .countOutOfRange(let count):
             count == 0
-                ? "a Count of 0 passes the 'count reached zero' test: it signals the waiter's event again, or one not initialized yet"
+                ? "a Count of 0 passes the 'count reached zero' test whenever the wait block's count is already 0: it then signals the waiter's event again, or one not initialized yet (harmless while references are still outstanding)"
                 : "2*Count is computed in 32 bits and wraps: the call adds or removes the wrong number of references"
         case .freeNotAllocated:
             "checked builds assert on the 0x0BADCA11 sentinel; free builds hand it to the pool allocator, which bugchecks"

@@ -78,7 +78,7 @@ extension Session {
             } else {
                 notes.append(
                     realWindowsNote(
-                        "Driver Verifier's IRQL checks bugcheck on the call (0xC4); without it, pageable code or data touched at this IRQL faults into IRQL_NOT_LESS_OR_EQUAL (0xA)"
+                        "the documented limit is broken: Driver Verifier's IRQL rules bugcheck on the call (0xC4); without Verifier the outcome depends on the routine's code (pageable code or data touched at this IRQL faults with IRQL_NOT_LESS_OR_EQUAL, 0xA)"
                     ))
             }
             if let irqlNote = c.routine.irqlNote { notes.append(irqlNote) }
@@ -265,7 +265,11 @@ extension Session {
                 error: error(
                     .releaseAfterRundown, c,
                     "release on \(c.handleName) after its rundown finished (state \(snapshot.state.rawValue))",
-                    handle: handle, real: RundownViolation.releaseAfterRundown(snapshot.state).realWindows,
+                    handle: handle,
+                    real: RundownViolation.releaseAfterRundown(snapshot.state).realWindows
+                        + (snapshot.state == .completed && c.operation.isCacheAware
+                            ? "; modern kernels instead retry the release on slot 0, also completed: a livelock"
+                            : ""),
                     hint:
                         "every reference must be released before the wait returns; a release after it belongs to an acquire that failed or was already released"
                 ))
