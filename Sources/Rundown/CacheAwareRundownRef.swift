@@ -309,8 +309,6 @@ public final class CacheAwareRundownRef: Sendable {
                 }
                 throw .releaseAfterRundown(.completed)
             }
-            if !block.isInUse { throw .releaseAfterRundown(.stale) }
-            if count == 0 { throw .countOutOfRange(0) }
             if try block.release(count: count) {
                 observer?.rundownDidWakeWaiter(self)
             }

@@ -102,8 +102,6 @@ public final class RundownRef: Sendable {
                 continue
             }
             if v == 1 { throw .releaseAfterRundown(.completed) }
-            if !block.isInUse { throw .releaseAfterRundown(.stale) }
-            if count == 0 { throw .countOutOfRange(0) }
             if try block.release(count: count) {
                 observer?.rundownDidWakeWaiter(self)
             }

@@ -88,7 +88,7 @@ struct WaitBlock: Sendable {
 
     /// A release of `count` references on a word that points at this block.
     ///
-    /// Exact check while `waiting` (the block count is then the true outstanding count); while
+    /// A finished wait (stale word) and a Count of 0 are refused. Exact check while `waiting` (the block count is then the true outstanding count); while
     /// a cache-aware sweep is still running the count may be negative and is not checked. The
     /// release that brings the count to exactly zero signals the waiter and reports it.
     /// Returns true when it signalled.
@@ -96,6 +96,8 @@ struct WaitBlock: Sendable {
         let c = Int(requested)
         let p = phase.pointee.load(ordering: .sequentiallyConsistent)
         if p == Self.idle || p == Self.returned { throw .releaseAfterRundown(.stale) }
+        // Spec §7.7: Count 0 would pass the "reached zero" test of a drained block.
+        if requested == 0 { throw .countOutOfRange(0) }
         if p == Self.waiting {
             var current = count.pointee.load(ordering: .sequentiallyConsistent)
             while true {

@@ -1,6 +1,10 @@
 // The eight routines on a plain EX_RUNDOWN_REF. Facts from rundown-semantics.md §1, §3.1-§3.6, §4.1.
 
 extension RoutineCatalogue {
+    /// The documented limit of the plain acquire and release routines.
+    static let nonPagedDispatch =
+        "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise"
+
     static let plainRoutines: [Routine] = [
         Routine(
             name: "ExInitializeRundownProtection", family: .lifecycle,
@@ -67,7 +71,7 @@ extension RoutineCatalogue {
         Routine(
             name: "ExAcquireRundownProtection", family: .acquire,
             parameters: [Parameter("RunRef", .runRef)], returns: .boolean, maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
+            irqlNote: nonPagedDispatch,
             cSignature: "BOOLEAN ExAcquireRundownProtection(_Inout_ PEX_RUNDOWN_REF RunRef);",
             summary: "Tries to take one reference; FALSE once a rundown has begun.",
             description: """
@@ -103,7 +107,7 @@ extension RoutineCatalogue {
             name: "ExAcquireRundownProtectionEx", family: .acquire,
             parameters: [Parameter("RunRef", .runRef), Parameter("Count", .count)], returns: .boolean,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
+            irqlNote: nonPagedDispatch,
             cSignature:
                 "BOOLEAN ExAcquireRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
             summary: "Tries to take Count references at once, all or none.",
@@ -168,7 +172,7 @@ extension RoutineCatalogue {
             name: "ExReleaseRundownProtectionEx", family: .release,
             parameters: [Parameter("RunRef", .runRef), Parameter("Count", .count)], returns: .void,
             maxIrql: .DISPATCH_LEVEL,
-            irqlNote: "DISPATCH_LEVEL only when the reference is in non-paged memory, APC_LEVEL otherwise",
+            irqlNote: nonPagedDispatch,
             cSignature:
                 "VOID ExReleaseRundownProtectionEx(_Inout_ PEX_RUNDOWN_REF RunRef, _In_ ULONG Count);",
             summary: "Gives back Count references at once.",
