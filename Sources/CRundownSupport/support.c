@@ -15,6 +15,13 @@ int rd_futex_wait(uint32_t *word, uint32_t expected) {
     return (int)r;
 }
 
+int rd_futex_wait_timeout(uint32_t *word, uint32_t expected, uint64_t timeout_ns) {
+    struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000u), .tv_nsec = (long)(timeout_ns % 1000000000u)};
+    long r = syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &ts, NULL, 0);
+    if (r == -1 && errno == EAGAIN) return 0;
+    return (int)r;
+}
+
 int rd_futex_wake(uint32_t *word, int count) {
     return (int)syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
 }
@@ -63,4 +70,13 @@ uint64_t rd_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int rd_join_thread_timeout(pthread_t thread, uint64_t timeout_ns) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    uint64_t ns = (uint64_t)deadline.tv_nsec + timeout_ns % 1000000000u;
+    deadline.tv_sec += (time_t)(timeout_ns / 1000000000u + ns / 1000000000u);
+    deadline.tv_nsec = (long)(ns % 1000000000u);
+    return pthread_timedjoin_np(thread, NULL, &deadline);
 }

@@ -281,16 +281,12 @@ public final class CacheAwareRundownRef: Sendable {
         while true {
             if v & 1 == 0 {
                 if count == 0 { return }
-                let decrement = UInt(count) &<< 1
-                if Int(bitPattern: v) < Int(bitPattern: decrement),
-                    let outstanding = stableLiveSum().map({ Int(bitPattern: $0) >> 1 }),
-                    outstanding < Int(count)
-                {
-                    // This slot cannot cover the release alone (it may go negative: the
-                    // reference may have been acquired on another processor), and the sum of
-                    // all slots says there are not enough references outstanding.
-                    throw .releaseWithoutAcquire(outstanding: max(outstanding, 0), requested: count)
-                }
+                // The slot may go "negative": the reference may have been acquired on another
+                // processor. Whether enough references are outstanding is a question about the
+                // sum of all slots, which no lock-free read can answer exactly while other
+                // threads acquire on one slot and release on another, so the library does not
+                // ask it: the contract checker does, from the ledger, while every thread is
+                // settled. (Spec §3.11: the kernel does not check either.)
                 let (exchanged, seen) = s.pointee.compareExchange(
                     expected: v, desired: v &- (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
                 if exchanged { return }
@@ -336,35 +332,20 @@ public final class CacheAwareRundownRef: Sendable {
         block.count.pointee.store(0, ordering: .sequentiallyConsistent)
         block.event.pointee.store(0, ordering: .sequentiallyConsistent)
         var total: UInt = 0
-        var replaced = [UInt](repeating: 0, count: Int(number))
         for i in 0..<number {
             let old = slot(at: i).pointee.exchange(block.marked, ordering: .sequentiallyConsistent)
-            replaced[Int(i)] = old
             total &+= old
         }
         if total == 0 {
             block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
             return .noHolders
         }
-        let n = Int(bitPattern: total) >> 1
-        if n < 0 {
-            // More releases than acquires happened earlier: the kernel would wait forever.
-            // Put every slot back as it was (plus what was released into the block meanwhile).
-            for i in 0..<number {
-                _ = slot(at: i).pointee.compareExchange(
-                    expected: block.marked, desired: replaced[Int(i)], ordering: .sequentiallyConsistent)
-            }
-            block.phase.pointee.store(previousPhase, ordering: .sequentiallyConsistent)
-            let released = block.count.pointee.exchange(0, ordering: .sequentiallyConsistent)
-            if released != 0 {
-                _ = slot(at: 0).pointee.wrappingAdd(
-                    UInt(bitPattern: released &* 2), ordering: .sequentiallyConsistent)
-            }
-            throw .releaseWithoutAcquire(outstanding: n, requested: 0)
-        }
+        // Unsigned: the holder count may reach 2^63 - 1 (spec §7.8). Slots that went negative
+        // (released on another processor) cancel out in the modular sum.
+        let n = Int(truncatingIfNeeded: total >> 1)
         let before = block.count.pointee.wrappingAdd(n, ordering: .sequentiallyConsistent).oldValue
         block.phase.pointee.store(WaitBlock.waiting, ordering: .sequentiallyConsistent)
-        if before == -n {
+        if before == 0 &- n {
             block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
             return .drainedBeforeBlocking
         }
@@ -455,9 +436,11 @@ public final class CacheAwareRundownRef: Sendable {
             return RundownSnapshot(state: .waiting, holders: max(n, 0), word: values[0], slots: perSlot)
         }
         if values.allSatisfy({ $0 & 1 == 0 }) {
+            // Single slots may be negative, but their sum is the holder count: up to 2^63 - 1
+            // (spec §7.8), so it is read unsigned.
             let sum = values.reduce(0, &+)
             return RundownSnapshot(
-                state: .live, holders: Int(bitPattern: sum) >> 1, word: sum, slots: perSlot)
+                state: .live, holders: Int(truncatingIfNeeded: sum >> 1), word: sum, slots: perSlot)
         }
         let state: RundownStateName = values.allSatisfy({ $0 == 1 }) ? .completed : .stale
         return RundownSnapshot(state: state, holders: 0, word: values[0], slots: perSlot)
@@ -475,19 +458,6 @@ public final class CacheAwareRundownRef: Sendable {
     }
 
     // MARK: - Helpers
-
-    /// The modular sum of the slot words, read until two passes agree (a pass alone is not a
-    /// snapshot while other threads acquire on one slot and release on another); nil when a
-    /// slot is marked (a wait is sweeping: the waiter's count decides then).
-    func stableLiveSum() -> UInt? {
-        var previous = slotWords()
-        while true {
-            if previous.contains(where: { $0 & 1 != 0 }) { return nil }
-            let current = slotWords()
-            if current == previous { return current.reduce(0, &+) }
-            previous = current
-        }
-    }
 
     func slotWords() -> [UInt] {
         (0..<number).map { slot(at: $0).pointee.load(ordering: .sequentiallyConsistent) }

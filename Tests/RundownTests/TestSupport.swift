@@ -2,17 +2,25 @@ import CRundownSupport
 import Glibc
 import Rundown
 import Synchronization
+import Testing
 
-/// A real OS thread running one closure; `join()` waits for it.
+/// How long a test waits for a thread or an event before it fails and says what is stuck.
+/// A stuck thread is left behind (it cannot be cancelled): the test fails at once instead of
+/// hanging the run.
+let testDeadlineSeconds: UInt64 = 30
+
+/// A real OS thread running one closure; `join()` waits for it, at most `testDeadlineSeconds`.
 final class TestThread: @unchecked Sendable {
     private var thread = pthread_t()
+    let name: String
 
     private final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
-    init(_ body: @escaping @Sendable () -> Void) {
+    init(_ name: String = "thread", _ body: @escaping @Sendable () -> Void) {
+        self.name = name
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
         let result = pthread_create(
             &thread, nil,
@@ -24,7 +32,20 @@ final class TestThread: @unchecked Sendable {
         precondition(result == 0, "pthread_create failed: \(result)")
     }
 
-    func join() { pthread_join(thread, nil) }
+    /// Joins the thread. When it has not finished by the deadline, records an issue naming it
+    /// and what `stuck` says about the objects it works on, and returns false (the thread is
+    /// left running).
+    @discardableResult
+    func join(
+        stuck: () -> String = { "" }, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Bool {
+        if rd_join_thread_timeout(thread, testDeadlineSeconds * 1_000_000_000) == 0 { return true }
+        let detail = stuck()
+        Issue.record(
+            "thread \(name) still running after \(testDeadlineSeconds) s\(detail.isEmpty ? "" : ": " + detail)",
+            sourceLocation: sourceLocation)
+        return false
+    }
 }
 
 /// A counter threads can sleep on (futex): `wait(atLeast:)` returns once `increment()` has been
@@ -46,12 +67,22 @@ final class Counter: @unchecked Sendable {
         _ = rd_futex_wake(UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self), Int32.max)
     }
 
-    func wait(atLeast n: UInt32 = 1) {
+    /// Returns once the count reaches `n`, or records an issue after `testDeadlineSeconds`
+    /// and returns false.
+    @discardableResult
+    func wait(atLeast n: UInt32 = 1, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         let raw = UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self)
+        let deadline = rd_now_ns() + testDeadlineSeconds * 1_000_000_000
         while true {
             let current = word.pointee.load(ordering: .acquiring)
-            if current >= n { return }
-            _ = rd_futex_wait(raw, current)
+            if current >= n { return true }
+            let now = rd_now_ns()
+            if now >= deadline {
+                Issue.record(
+                    "waited \(testDeadlineSeconds) s for \(n) event(s), saw \(current)", sourceLocation: sourceLocation)
+                return false
+            }
+            _ = rd_futex_wait_timeout(raw, current, deadline - now)
         }
     }
 }

@@ -3,10 +3,14 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <pthread.h>
 
 /// Sleeps while `*word == expected` (Linux futex, private). Returns 0 when woken or when the
 /// value already differed, -1 with errno otherwise (EINTR is retried by the caller).
 int rd_futex_wait(uint32_t *word, uint32_t expected);
+
+/// `rd_futex_wait` for at most `timeout_ns` nanoseconds: -1 with errno ETIMEDOUT when it ran out.
+int rd_futex_wait_timeout(uint32_t *word, uint32_t expected, uint64_t timeout_ns);
 
 /// Wakes up to `count` threads sleeping on `word`. Returns how many were woken.
 int rd_futex_wake(uint32_t *word, int count);
@@ -46,6 +50,9 @@ int64_t rd_thread_id(void);
 
 /// Names the calling thread for debuggers and /proc (at most 15 bytes are kept).
 void rd_set_thread_name(const char *name);
+
+/// Joins `thread`, waiting at most `timeout_ns`: 0 when joined, ETIMEDOUT when it still runs.
+int rd_join_thread_timeout(pthread_t thread, uint64_t timeout_ns);
 
 /// Monotonic clock in nanoseconds.
 uint64_t rd_now_ns(void);
