@@ -1,48 +1,90 @@
 import RundownScript
 import Testing
 
-@testable import RundownRuntime
+@_spi(Testing) @testable import RundownRuntime
 
-/// The ledger: who holds what, and which acquisitions a release gives back.
+/// The ledger: an account that says only what is known about who holds what.
 @Suite struct LedgerTests {
-    func at(_ line: Int, _ file: String = "t.rdsh") -> RundownScript.SourceLocation {
-        RundownScript.SourceLocation(file: file, line: line)
+    /// Checks the representation after a mutation, as swift-collections does.
+    func checked(_ ledger: Ledger, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(ledger.invariantViolation() == nil, sourceLocation: sourceLocation)
     }
 
-    @Test func releaseTakesOwnNewestThenOthersOldest() {
+    @Test func aThreadsReleaseGivesBackItsOwnNewestFirst() {
         var ledger = Ledger()
-        ledger.acquired(thread: "A", count: 2, at: at(1))
-        ledger.acquired(thread: "B", count: 1, at: at(2))
-        ledger.acquired(thread: "main", count: 3, at: at(3))
-        ledger.acquired(thread: "B", count: 1, at: at(4))
-        #expect(ledger.total == 7)
-        ledger.released(thread: "B", count: 3)
-        #expect(ledger.describe(topFile: "t.rdsh") == "1 by A (line 1), 3 by main (line 3)")
-        #expect(ledger.held(by: "B") == 0)
-        #expect(ledger.held(by: "A") == 1)
-        ledger.released(thread: "C", count: 10)
+        ledger.acquired(thread: "A", count: 2, call: "ExAcquireRundownProtectionEx R 2")
+        ledger.acquired(thread: "B", count: 1, call: "ExAcquireRundownProtection R")
+        ledger.acquired(thread: "A", count: 1, call: "ExAcquireRundownProtection R")
+        checked(ledger)
+        ledger.released(thread: "A", count: 1)
+        checked(ledger)
+        #expect(ledger.describe() == "2 by A (ExAcquireRundownProtectionEx R 2), 1 by B (ExAcquireRundownProtection R)")
+        #expect(ledger.held(by: "A") == 2)
+    }
+
+    @Test func aDeterminedCrossThreadReleaseIsAttributed() {
+        var ledger = Ledger()
+        ledger.acquired(thread: "A", count: 3, call: "ExAcquireRundownProtection R")
+        ledger.released(thread: "main", count: 2)
+        checked(ledger)
+        #expect(ledger.describe() == "1 by A (ExAcquireRundownProtection R)")
+        ledger.released(thread: "main", count: 1)
         #expect(ledger.total == 0)
-        #expect(ledger.holdings.isEmpty)
+        ledger.acquired(thread: "B", count: 2, call: "ExAcquireRundownProtection R")
+        #expect(ledger.describe() == "2 by B (ExAcquireRundownProtection R)")
     }
 
-    @Test func sameThreadAndLineMergeAndOtherFilesAreNamed() {
+    @Test func anUndeterminedReleaseIsKeptWithWhatItMayHaveReleased() {
         var ledger = Ledger()
-        ledger.acquired(thread: "A", count: 1, at: at(5))
-        ledger.acquired(thread: "A", count: 1, at: at(5))
-        ledger.acquired(thread: "A", count: 2, at: at(3, "inc.rdsh"))
-        #expect(ledger.holdings.count == 2)
-        #expect(ledger.describe(topFile: "t.rdsh") == "4 by A (lines 5, inc.rdsh:3)")
+        ledger.acquired(thread: "Dpc0", count: 1, call: "Acq C")
+        ledger.acquired(thread: "Dpc1", count: 4, call: "AcqEx C 4")
+        ledger.released(thread: "Dpc3", count: 2)
+        checked(ledger)
+        #expect(ledger.total == 3)
+        #expect(ledger.describe() == "1 by Dpc0 (Acq C), 4 by Dpc1 (AcqEx C 4), less 2 released by Dpc3")
+        #expect(ledger.held(by: "Dpc1") == 0, "no reference of Dpc1's is known to be outstanding")
+        ledger.acquired(thread: "B", count: 2, call: "Acq C")
+        #expect(ledger.describe() == "1 by Dpc0 (Acq C), 4 by Dpc1 (AcqEx C 4), less 2 released by Dpc3; 2 by B (Acq C)")
+        // Dpc1 gives back its own: the group shrinks, its net with it.
+        ledger.released(thread: "Dpc1", count: 3)
+        checked(ledger)
+        #expect(ledger.total == 2)
+        ledger.released(thread: "B", count: 2)
+        #expect(ledger.total == 0)
+        checked(ledger)
+    }
+
+    @Test func oneThreadWithTwoCallsIsNotGuessed() {
+        var ledger = Ledger()
+        ledger.acquired(thread: "A", count: 1, call: "Acq R")
+        ledger.acquired(thread: "A", count: 2, call: "AcqEx R 2")
+        ledger.released(thread: "main", count: 1)
+        checked(ledger)
+        #expect(ledger.describe() == "3 by A (Acq R; AcqEx R 2), less 1 released by main")
+    }
+
+    @Test func longListsAreSummarizedWithExactCounts() {
+        var ledger = Ledger()
+        for t in 0..<10 {
+            for k in 0..<5 { ledger.acquired(thread: "T\(t)", count: 1, call: "Acq R\(k)") }
+        }
+        checked(ledger)
+        let text = ledger.describe()
+        #expect(text.hasPrefix("5 by T0 (Acq R0; Acq R1; Acq R2; and 2 other calls)"))
+        #expect(text.hasSuffix("20 by 4 more threads"))
+        #expect(Session.whyLineSum(text) == 50)
     }
 
     @Test func manyAcquisitionsReleasedByAnotherThreadStayCheap() {
         var ledger = Ledger()
-        for line in 1...50_000 { ledger.acquired(thread: "A", count: 1, at: at(line)) }
-        for _ in 1...49_999 { ledger.released(thread: "B", count: 1) }
+        for _ in 1...200_000 { ledger.acquired(thread: "A", count: 1, call: "Acq R") }
+        for _ in 1...199_999 { ledger.released(thread: "B", count: 1) }
         #expect(ledger.total == 1)
-        #expect(ledger.describe(topFile: "t.rdsh") == "1 by A (line 50000)")
-        for line in 1...1000 { ledger.acquired(thread: "B", count: 1, at: at(line)) }
-        for _ in 1...1000 { ledger.released(thread: "B", count: 1) }
+        #expect(ledger.describe() == "1 by A (Acq R)")
+        for i in 1...100_000 { ledger.acquired(thread: "B", count: 1, call: "Acq R\(i % 2)") }
+        for _ in 1...100_000 { ledger.released(thread: "B", count: 1) }
         #expect(ledger.held(by: "B") == 0)
         #expect(ledger.held(by: "A") == 1)
+        checked(ledger)
     }
 }

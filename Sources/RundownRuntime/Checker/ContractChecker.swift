@@ -18,7 +18,7 @@ extension Session {
         case .null:
             return Diagnostic(
                 .nullHandle,
-                "\(c.handleName) is NULL: ExAllocateCacheAwareRundownProtection failed (line \(handle.location.line))",
+                "\(c.handleName) is NULL: ExAllocateCacheAwareRundownProtection returned NULL for it",
                 location: c.location, length: c.length,
                 notes: [
                     realWindowsNote(
@@ -312,12 +312,10 @@ extension Session {
         case .live:
             let own = handle.ledger.held(by: c.worker.name)
             guard own > 0 else { return .ok }
-            let lines = handle.ledger.holdings.filter { $0.thread == c.worker.name }.map {
-                "\($0.location.line)"
-            }
+            let calls = handle.ledger.calls(of: c.worker.name)
             let warning = Diagnostic(
                 .waitWhileHolding,
-                "\(c.worker.name) waits for rundown of \(c.handleName) while it holds \(references(own)) on it itself (line\(lines.count == 1 ? "" : "s") \(lines.joined(separator: ", ")))",
+                "\(c.worker.name) waits for rundown of \(c.handleName) while it holds \(references(own)) on it itself (\(calls.joined(separator: "; ")))",
                 location: c.location, length: c.length,
                 notes: [
                     realWindowsNote(

@@ -1,130 +1,268 @@
-import RundownScript
-
-/// Who acquired how many references on one object, and on which line.
+/// Who acquired how many references on one object, and with which call: an account that says
+/// only what is known.
 ///
-/// References belong to no thread (any thread may release what another acquired), so the ledger
-/// is not an ownership check: the contract checker compares releases with the total. The ledger
-/// exists to explain: why a wait blocks, who a deadlock is waiting for, who leaked a reference.
-/// A release takes references back from the releasing thread's own most recent acquisitions
-/// first, then from the oldest acquisitions of other threads.
+/// References belong to no thread: any thread may release what another acquired, and one
+/// reference is as good as another. So the ledger never guesses whose reference a release
+/// gave back:
+/// - a thread's release first gives back what that thread itself acquired, newest first (its
+///   net count is then exact, whatever "which reference" means);
+/// - the rest is attributed only when it is determined: every outstanding reference is
+///   released, or they all come from one call of one thread;
+/// - otherwise the outstanding references and the release are kept together as a *group*
+///   ("1 by Dpc0, 4 by Dpc1, less 2 released by Dpc3"), whose counts add up to what is
+///   outstanding from it.
+///
+/// Every operation is O(1) amortized (a holding is merged into the group at most once);
+/// ``describe()`` is linear in the number of distinct calls and prints a bounded summary.
+/// ``invariantViolation()`` checks the representation; tests call it after every mutation.
 struct Ledger: Sendable {
-    /// One successful acquire (or several merged: same thread, same line).
-    struct Holding: Sendable, Equatable {
-        var thread: String
-        var count: Int
-        var location: SourceLocation
-    }
+    /// References one thread acquired: a stack of (call text, count), newest last,
+    /// consecutive acquisitions with the same text merged.
+    struct Holdings: Sendable, Equatable {
+        var calls: [(text: String, count: Int)] = []
+        var total = 0
 
-    /// Acquisitions in order; entries may be emptied (count 0) by releases and are skipped.
-    private var entries: [Holding] = []
-    /// Entries before this index are all empty.
-    private var head = 0
-    /// Empty entries after `head`, for occasional compaction.
-    private var emptied = 0
-    /// Outstanding references per thread (by who acquired them).
-    private var perThread: [String: Int] = [:]
-    /// Outstanding references according to the ledger.
-    private(set) var total = 0
-
-    /// The non-empty holdings, oldest first.
-    var holdings: [Holding] { entries[head...].filter { $0.count > 0 } }
-
-    /// A successful acquire of `count` references.
-    mutating func acquired(thread: String, count: Int, at location: SourceLocation) {
-        guard count > 0 else { return }
-        total += count
-        perThread[thread, default: 0] += count
-        if let last = entries.indices.last, last >= head, entries[last].count > 0,
-            entries[last].thread == thread,
-            entries[last].location.line == location.line, entries[last].location.file == location.file
-        {
-            entries[last].count += count
-        } else {
-            entries.append(Holding(thread: thread, count: count, location: location))
-        }
-    }
-
-    /// A release of `count` references by `thread`: its own newest acquisitions first, then
-    /// the oldest acquisitions of other threads.
-    mutating func released(thread: String, count: Int) {
-        guard count > 0 else { return }
-        var remaining = min(count, total)
-        total -= remaining
-        if (perThread[thread] ?? 0) > 0 {
-            var index = entries.count - 1
-            while remaining > 0 && index >= head {
-                if entries[index].thread == thread && entries[index].count > 0 {
-                    remaining -= take(at: index, upTo: remaining)
-                }
-                index -= 1
+        mutating func add(_ count: Int, text: String) {
+            total += count
+            if let last = calls.indices.last, calls[last].text == text {
+                calls[last].count += count
+            } else {
+                calls.append((text, count))
             }
         }
-        var index = head
-        while remaining > 0 && index < entries.count {
-            if entries[index].count > 0 { remaining -= take(at: index, upTo: remaining) }
-            index += 1
+
+        /// Gives back up to `wanted`, newest first; returns how many it took.
+        mutating func take(upTo wanted: Int) -> Int {
+            var taken = 0
+            while taken < wanted, let last = calls.indices.last {
+                let n = min(wanted - taken, calls[last].count)
+                calls[last].count -= n
+                taken += n
+                if calls[last].count == 0 { calls.removeLast() }
+            }
+            total -= taken
+            return taken
         }
-        while entries.last?.count == 0 {
-            entries.removeLast()
-            emptied -= 1
-        }
-        while head < entries.count && entries[head].count == 0 {
-            head += 1
-            emptied -= 1
-        }
-        if head == entries.count {
-            entries.removeAll(keepingCapacity: true)
-            head = 0
-            emptied = 0
-        } else if emptied > 64 && emptied * 2 > entries.count - head {
-            entries = entries[head...].filter { $0.count > 0 }
-            head = 0
-            emptied = 0
+
+        static func == (a: Holdings, b: Holdings) -> Bool {
+            a.total == b.total && a.calls.elementsEqual(b.calls, by: { $0.text == $1.text && $0.count == $1.count })
         }
     }
 
-    /// Takes up to `wanted` references from entry `index`; returns how many it took.
-    private mutating func take(at index: Int, upTo wanted: Int) -> Int {
-        let taken = min(wanted, entries[index].count)
-        entries[index].count -= taken
-        perThread[entries[index].thread, default: 0] -= taken
-        if perThread[entries[index].thread] == 0 { perThread[entries[index].thread] = nil }
-        if entries[index].count == 0 { emptied += 1 }
-        return taken
+    /// Holdings per thread, with the order in which threads first acquired.
+    struct Accounts: Sendable, Equatable {
+        var byThread: [String: Holdings] = [:]
+        /// Threads in order of first acquisition; may name threads whose holdings are empty
+        /// (skipped, and compacted when they are the majority).
+        var order: [String] = []
+        /// The threads in `order`.
+        var ordered: Set<String> = []
+        var total = 0
+
+        var isEmpty: Bool { total == 0 }
+
+        mutating func add(_ count: Int, thread: String, text: String) {
+            if ordered.insert(thread).inserted { order.append(thread) }
+            byThread[thread, default: Holdings()].add(count, text: text)
+            total += count
+        }
+
+        mutating func take(upTo wanted: Int, from thread: String) -> Int {
+            // Mutated in place: a copy of a thread's holdings would cost O(n) per release.
+            guard let taken = byThread[thread]?.take(upTo: wanted) else { return 0 }
+            total -= taken
+            if byThread[thread]?.total == 0 {
+                byThread[thread] = nil
+                if order.count > 16 && byThread.count * 2 < order.count {
+                    order = order.filter { byThread[$0] != nil }
+                    ordered = Set(order)
+                }
+            }
+            return taken
+        }
+
+        /// Moves every holding of `other` into this account.
+        mutating func absorb(_ other: Accounts) {
+            for thread in other.order {
+                guard let holdings = other.byThread[thread] else { continue }
+                for call in holdings.calls { add(call.count, thread: thread, text: call.text) }
+            }
+        }
+
+        /// The non-empty holdings in order of first acquisition.
+        var live: [(thread: String, holdings: Holdings)] {
+            order.compactMap { thread in byThread[thread].map { (thread, $0) } }
+        }
     }
 
-    /// References acquired by `thread` and not yet released (by anyone).
-    func held(by thread: String) -> Int { perThread[thread] ?? 0 }
+    /// Outstanding references whose share of an ambiguous release is unknown.
+    struct Group: Sendable, Equatable {
+        var acquired = Accounts()
+        /// Releases that took an unknown share of `acquired`, per thread (in order).
+        var released: [(thread: String, count: Int)] = []
+        var releasedTotal = 0
+
+        /// What is still outstanding from this group.
+        var net: Int { acquired.total - releasedTotal }
+
+        mutating func release(_ count: Int, by thread: String) {
+            releasedTotal += count
+            if let i = released.firstIndex(where: { $0.thread == thread }) {
+                released[i].count += count
+            } else {
+                released.append((thread, count))
+            }
+        }
+
+        static func == (a: Group, b: Group) -> Bool {
+            a.acquired == b.acquired && a.releasedTotal == b.releasedTotal
+                && a.released.elementsEqual(b.released, by: { $0.thread == $1.thread && $0.count == $1.count })
+        }
+    }
+
+    /// Holdings attributed exactly.
+    private(set) var exact = Accounts()
+    /// The ambiguous remainder, if any (older than every exact holding it does not contain).
+    private(set) var group: Group?
+
+    /// Outstanding references according to the ledger.
+    var total: Int { exact.total + (group?.net ?? 0) }
+
+    // MARK: - Recording
+
+    /// A successful acquire of `count` references by `thread`, with the call's text.
+    mutating func acquired(thread: String, count: Int, call text: String) {
+        guard count > 0 else { return }
+        exact.add(count, thread: thread, text: text)
+    }
+
+    /// A release of `count` references by `thread` (the contract checker has made sure that
+    /// at most `total` are released).
+    mutating func released(thread: String, count: Int) {
+        var remaining = min(count, total)
+        guard remaining > 0 else { return }
+        if remaining == total {
+            clear()
+            return
+        }
+        // The thread's own acquisitions first: its net count is exact.
+        remaining -= exact.take(upTo: remaining, from: thread)
+        if remaining > 0, var g = group {
+            remaining -= g.acquired.take(upTo: min(remaining, g.net), from: thread)
+            group = g.net == 0 ? nil : g
+        }
+        guard remaining > 0 else { return }
+        // Determined: one call of one thread is all there is to take from.
+        if group == nil, exact.byThread.count == 1, let only = exact.byThread.first,
+            only.value.calls.count == 1
+        {
+            remaining -= exact.take(upTo: remaining, from: only.key)
+            if remaining == 0 { return }
+        }
+        // Not determined: keep what is outstanding and the release together.
+        var g = group ?? Group()
+        g.acquired.absorb(exact)
+        exact = Accounts()
+        g.release(remaining, by: thread)
+        group = g.net == 0 ? nil : g
+    }
 
     /// Forgets every holding (the object was reinitialized, freed or replaced).
     mutating func clear() {
-        entries.removeAll()
-        head = 0
-        emptied = 0
-        perThread.removeAll()
-        total = 0
+        exact = Accounts()
+        group = nil
     }
 
-    /// `2 by A (line 3), 1 by main (lines 5, 6)`, grouped by thread in order of first
-    /// acquisition; lines in other files than `topFile` print as `file:line`.
-    func describe(topFile: String) -> String {
-        var order: [String] = []
-        var counts: [String: Int] = [:]
-        var places: [String: [String]] = [:]
-        for holding in entries[head...] where holding.count > 0 {
-            if counts[holding.thread] == nil { order.append(holding.thread) }
-            counts[holding.thread, default: 0] += holding.count
-            let place =
-                holding.location.file == topFile
-                ? "\(holding.location.line)" : "\(holding.location.file):\(holding.location.line)"
-            if places[holding.thread]?.contains(place) != true {
-                places[holding.thread, default: []].append(place)
+    // MARK: - Reading
+
+    /// References `thread` acquired that are known to be still outstanding (not counting an
+    /// ambiguous group, where they may have been released by another thread).
+    func held(by thread: String) -> Int { exact.byThread[thread]?.total ?? 0 }
+
+    /// The calls with which `thread` acquired its known outstanding references, oldest first,
+    /// each once.
+    func calls(of thread: String) -> [String] {
+        distinct(exact.byThread[thread]?.calls ?? [])
+    }
+
+    /// Most threads, and most distinct calls per thread, a description names; the rest is
+    /// summarized with exact counts.
+    static let threadsShown = 6
+    static let callsShown = 3
+
+    /// `2 by A (ExAcquireRundownProtectionEx R 2), 1 by main (ExAcquireRundownProtection R)`;
+    /// with an ambiguous group first: `1 by Dpc0 (...), 4 by Dpc1 (...), less 2 released by
+    /// Dpc3; 2 by B (...)`. The counts always add up to ``total``. No line numbers: the text of
+    /// the call names it, and stays true when lines move.
+    func describe() -> String {
+        var parts: [String] = []
+        if let group {
+            var text = Self.describe(group.acquired)
+            let releases = group.released.map { "\($0.count) released by \($0.thread)" }
+            text += ", less " + Self.list(releases, limit: Self.threadsShown, unit: "more releases")
+            parts.append(text)
+        }
+        if !exact.isEmpty { parts.append(Self.describe(exact)) }
+        return parts.joined(separator: "; ")
+    }
+
+    private static func describe(_ accounts: Accounts) -> String {
+        let live = accounts.live
+        var items = live.prefix(threadsShown).map { entry in
+            let calls = distinct(entry.holdings.calls)
+            let shown = calls.prefix(callsShown).joined(separator: "; ")
+            let more = calls.count > callsShown ? "; and \(calls.count - callsShown) other calls" : ""
+            return "\(entry.holdings.total) by \(entry.thread) (\(shown)\(more))"
+        }
+        if live.count > threadsShown {
+            let rest = live.dropFirst(threadsShown)
+            let count = rest.reduce(0) { $0 + $1.holdings.total }
+            items.append("\(count) by \(rest.count) more threads")
+        }
+        return items.joined(separator: ", ")
+    }
+
+    private static func list(_ items: [String], limit: Int, unit: String) -> String {
+        if items.count <= limit { return items.joined(separator: ", ") }
+        return (items.prefix(limit) + ["and \(items.count - limit) \(unit)"]).joined(separator: ", ")
+    }
+
+    private func distinct(_ calls: [(text: String, count: Int)]) -> [String] {
+        Self.distinct(calls)
+    }
+
+    private static func distinct(_ calls: [(text: String, count: Int)]) -> [String] {
+        var seen = Set<String>()
+        return calls.compactMap { seen.insert($0.text).inserted ? $0.text : nil }
+    }
+
+    // MARK: - Invariants
+
+    /// What is wrong with the representation, or nil: totals match their parts, no empty
+    /// entries, a group always has something outstanding.
+    func invariantViolation() -> String? {
+        for (name, accounts) in [("exact", exact)] + (group.map { [("group", $0.acquired)] } ?? []) {
+            var sum = 0
+            for (thread, holdings) in accounts.byThread {
+                if holdings.total <= 0 { return "\(name): \(thread) has \(holdings.total)" }
+                if holdings.calls.reduce(0, { $0 + $1.count }) != holdings.total {
+                    return "\(name): \(thread)'s calls do not add up to \(holdings.total)"
+                }
+                if holdings.calls.contains(where: { $0.count <= 0 }) { return "\(name): empty call entry" }
+                if !accounts.ordered.contains(thread) { return "\(name): \(thread) missing from the order" }
+                sum += holdings.total
+            }
+            if sum != accounts.total { return "\(name): total \(accounts.total) but holdings add up to \(sum)" }
+            if accounts.order.count != accounts.ordered.count || Set(accounts.order) != accounts.ordered {
+                return "\(name): the thread order repeats a thread or misses one"
             }
         }
-        return order.map { thread in
-            let lines = places[thread] ?? []
-            let word = lines.count == 1 ? "line" : "lines"
-            return "\(counts[thread] ?? 0) by \(thread) (\(word) \(lines.joined(separator: ", ")))"
-        }.joined(separator: ", ")
+        if let group {
+            if group.net <= 0 { return "group with nothing outstanding (net \(group.net))" }
+            if group.released.reduce(0, { $0 + $1.count }) != group.releasedTotal {
+                return "group releases do not add up"
+            }
+        }
+        return nil
     }
 }

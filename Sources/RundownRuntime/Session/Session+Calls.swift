@@ -301,7 +301,7 @@ extension Session {
             report(libraryViolation(violation, pending), sourceText: sourceText)
         case .boolean(let granted):
             if granted {
-                handle?.ledger.acquired(thread: worker.name, count: pending.count, at: pending.location)
+                handle?.ledger.acquired(thread: worker.name, count: pending.count, call: pending.display)
             }
             output(granted ? "TRUE" : "FALSE")
             if let binding = pending.binding { bind(binding, .boolean(granted), at: pending.location) }
@@ -380,12 +380,12 @@ extension Session {
         if let handle = pending.handle { output("    " + outstandingSentence(handle)) }
     }
 
-    /// `1 reference outstanding on R: 1 by A (line 3)`.
+    /// `1 reference outstanding on R: 1 by A (ExAcquireRundownProtection R)`.
     func outstandingSentence(_ handle: Handle) -> String {
         let outstanding = handle.snapshot?.holders ?? handle.ledger.total
         var text =
             "\(outstanding) \(outstanding == 1 ? "reference" : "references") outstanding on \(handle.name)"
-        if handle.ledger.total > 0 { text += ": " + handle.ledger.describe(topFile: topFile) }
+        if handle.ledger.total > 0 { text += ": " + handle.ledger.describe() }
         return text
     }
 
@@ -407,7 +407,7 @@ extension Session {
     func reportWatchdog(sourceText: String?) {
         for worker in workerOrder where worker.status == .running {
             worker.markHung()
-            let what = worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command"
+            let what = worker.current.map { "\($0.display)" } ?? "a command"
             report(
                 Diagnostic(
                     .watchdog,
@@ -517,7 +517,7 @@ extension Session {
             report(
                 Diagnostic(
                     .threadBlocked,
-                    "thread \(worker.name) is blocked in \(pending.display) (line \(pending.location.line))",
+                    "thread \(worker.name) is blocked in \(pending.display)",
                     location: location, length: length, notes: notes), sourceText: sourceText)
         } else {
             report(
@@ -555,8 +555,8 @@ extension Session {
                 Diagnostic(
                     .badArgument,
                     existing.value.isReference
-                        ? "\(name) is already declared (line \(existing.location.line))"
-                        : "\(name) already names \(existing.kindPhrase) (line \(existing.location.line))",
+                        ? "\(name) is already declared"
+                        : "\(name) already names \(existing.kindPhrase)",
                     location: location, length: name.count,
                     notes: ["hint: use another name, or ExInitializeRundownProtection \(name) to reset it"]),
                 sourceText: sourceText)

@@ -152,11 +152,11 @@ extension Session {
         case .blocked:
             text +=
                 "blocked in "
-                + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a wait")
+                + (worker.current.map { "\($0.display)" } ?? "a wait")
         case .hung:
             text +=
                 "hung in "
-                + (worker.current.map { "\($0.display) (line \($0.location.line))" } ?? "a command")
+                + (worker.current.map { "\($0.display)" } ?? "a command")
         }
         return text
     }

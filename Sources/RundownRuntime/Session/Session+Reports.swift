@@ -12,7 +12,7 @@ extension Session {
             let outstanding = snapshotOf(pending.object)?.holders ?? handle.ledger.total
             var sentence = "\(references(outstanding)) on \(handle.name) never released"
             if handle.ledger.total > 0 {
-                sentence += ": acquired " + handle.ledger.describe(topFile: topFile)
+                sentence += ": acquired " + handle.ledger.describe()
             }
             notes.append(sentence)
             let own = handle.ledger.held(by: worker.name)
@@ -28,7 +28,7 @@ extension Session {
             report(
                 Diagnostic(
                     .deadlock,
-                    "thread \(worker.name) is still blocked in \(pending.display) (line \(pending.location.line))",
+                    "thread \(worker.name) is still blocked in \(pending.display)",
                     notes: notes), sourceText: nil)
         }
     }
@@ -45,7 +45,7 @@ extension Session {
             report(
                 Diagnostic(
                     .poolLeak,
-                    "\(allocation.name): \(allocation.poolType.rawValue) allocation with tag '\(tagText(allocation))' (line \(allocation.location.line)) was never freed",
+                    "\(allocation.name): \(allocation.poolType.rawValue) allocation with tag '\(tagText(allocation))' was never freed",
                     notes: [
                         realWindowsNote(
                             "the pool block leaks until reboot; with Driver Verifier's pool tracking the driver's unload bugchecks (0xC4, parameter 0x62)"
