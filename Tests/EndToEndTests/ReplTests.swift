@@ -425,8 +425,8 @@ import Testing
 
     @Test func interactiveAndBatchExcludeEachOther() throws {
         let both = try Rdsh.run(["-i", "-b"])
-        #expect(both.status == 64)
-        #expect(both.stderr.contains("exclude"))
+        #expect(both.status == 2)
+        #expect(both.stderr.hasPrefix("error: -i/--interactive and -b/--batch exclude each other"))
     }
 
     // MARK: - Headless completion and hints

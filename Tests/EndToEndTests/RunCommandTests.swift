@@ -127,7 +127,7 @@ import Testing
     @Test func missingAndEmptyAndBinaryFiles() throws {
         let dir = try Rdsh.temporaryDirectory()
         let missing = try Rdsh.run(["run", dir.appendingPathComponent("nope.rdsh").path])
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.stderr.contains("error[READ_FAILED]: cannot read"))
         #expect(missing.stderr.contains("No such file or directory"))
 
@@ -144,7 +144,7 @@ import Testing
         #expect(b.stderr.contains("binary"))
 
         let directory = try Rdsh.run(["run", dir.path])
-        #expect(directory.status == 1)
+        #expect(directory.status == 2)
         #expect(directory.stderr.contains("error[READ_FAILED]"))
     }
 
