@@ -64,6 +64,8 @@ extension DiagnosticCode {
             "an argument of the wrong kind or with an invalid value"
         case .readFailed:
             "a script file cannot be read (missing, unreadable, .read cycle or nesting too deep)"
+        case .recordFailed:
+            "the REPL's .record cannot write its file, or the file exists and -f was not given"
         case .encoding:
             "a line is not valid UTF-8, or the file is binary"
         case .lineTooLong:
@@ -341,6 +343,13 @@ extension DiagnosticCode {
             includes a file that is already being read (a cycle), or `.read` nests too deeply. \
             Nothing of that file runs. Fix: correct the path (a `.read` path is relative to the \
             including file) or break the cycle.
+            """
+        case .recordFailed:
+            """
+            `.record FILE` in the REPL cannot record to FILE: the file already exists (rdsh \
+            never overwrites a file silently; `.record -f FILE` does), or it cannot be created \
+            or written (a missing folder, no permission, a full disk). Nothing was written and \
+            no recording is on. Fix: choose another name, or add -f to replace the file.
             """
         case .encoding:
             """

@@ -43,6 +43,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case syntax = "SYNTAX"
     case badArgument = "BAD_ARGUMENT"
     case readFailed = "READ_FAILED"
+    case recordFailed = "RECORD_FAILED"
     case encoding = "ENCODING"
     case lineTooLong = "LINE_TOO_LONG"
 
@@ -87,7 +88,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
             .execution
         case .unknownHandle, .unknownThread, .unknownRoutine, .unknownDirective:
             .names
-        case .syntax, .badArgument, .readFailed, .encoding, .lineTooLong:
+        case .syntax, .badArgument, .readFailed, .recordFailed, .encoding, .lineTooLong:
             .input
         }
     }

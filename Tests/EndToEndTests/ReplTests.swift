@@ -400,7 +400,10 @@ import Testing
         )
         lines.removeFirst()
         #expect(lines.joined(separator: "\n") == batch.stdout)
-        #expect(interactive.stderr == batch.stderr)
+        // The same diagnostics, except that a line typed at the prompt carries no location
+        // (grammar.md §4.3); the script read from stdin keeps `<stdin>:4:28:`.
+        #expect(batch.stderr.hasPrefix("<stdin>:4:28: error[UNKNOWN_HANDLE]: unknown handle 'Q'"))
+        #expect(interactive.stderr == batch.stderr.replacingOccurrences(of: "<stdin>:4:28: ", with: ""))
         #expect(batch.stdout.hasPrefix("TRUE\nR: state=live holders=3"))
     }
 

@@ -60,7 +60,7 @@ extension Session {
         case ".bail":
             guard let on = arguments.first?.isOn else { return bad("expected on or off", 0) }
             options.bail = on
-        case ".exit":
+        case ".exit", ".quit":
             shouldExit = true
         case ".cpu":
             guard arguments.count == 2, let processor = arguments[1].integer,
@@ -88,6 +88,9 @@ extension Session {
             else { return }
             target.irql = level.rawValue
         case ".reset":
+            // What Ctrl-D would have said, before it is forgotten.
+            reportDeadlocks()
+            reportLeaks()
             restart()
             options = initialOptions
         case ".fault":
