@@ -76,7 +76,8 @@ import Testing
         #expect(r1.status == 0)
         #expect(
             r1.stderr.hasPrefix(
-                "warning[POOL_LEAK]: C: NonPagedPoolNx allocation with tag 'Leak' (line 1) was never freed"))
+                "\(leak.path):1:5: warning[POOL_LEAK]: C: 344 bytes of NonPagedPoolNx with tag 'Leak' (line 1) were never freed"
+            ), "\(r1.stderr)")
         let deadlock = try write(
             """
             ExInitializeRundownProtection R

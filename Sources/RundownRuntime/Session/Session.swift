@@ -250,7 +250,7 @@ public final class Session {
             let outstanding = ref.snapshot().holders
             if outstanding > 0 { try? ref.release(count: UInt32(clamping: outstanding)) }
         } else if let ref = call.object as? CacheAwareRundownRef {
-            let outstanding = ref.snapshot().holders
+            let outstanding = ref.checkedSnapshot().holders
             if outstanding > 0 { try? ref.release(processor: 0, count: UInt32(clamping: outstanding)) }
         }
     }
