@@ -78,4 +78,46 @@ import Testing
             }
         }
     }
+
+    @Test func theTourIsAGuideWithProseBetweenTheBlocks() throws {
+        let docs = ScriptCorpusTests.root.appendingPathComponent("docs")
+        let tour = try String(contentsOf: docs.appendingPathComponent("tour.md"), encoding: .utf8)
+        let headings = tour.split(separator: "\n").filter { $0.hasPrefix("## ") }
+        #expect(headings.count >= 4, "\(headings)")
+        let blocks = tour.components(separatedBy: "```rdsh\n").count - 1
+        #expect(blocks >= 10, "code blocks: \(blocks)")
+        // Not one dump of the script: every block is followed by prose or a heading.
+        #expect(!tour.contains("## The script:"))
+        let readme = try String(
+            contentsOf: ScriptCorpusTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let intro = try #require(tour.split(separator: "\n").dropFirst(2).first)
+        #expect(!readme.contains(intro.prefix(80)), "the tour's introduction repeats the README")
+    }
+
+    @Test func theGuidesExistAreLinkedAndTheirExampleIsTrue() throws {
+        let docs = ScriptCorpusTests.root.appendingPathComponent("docs")
+        let index = try String(contentsOf: docs.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(index.contains("](lifecycle.md)") && index.contains("](writing-tests.md)"))
+        let lifecycle = try String(contentsOf: docs.appendingPathComponent("lifecycle.md"), encoding: .utf8)
+        for state in ["live", "waiting", "stale", "completed", "freed"] {
+            #expect(lifecycle.contains("|  \(state)") || lifecycle.contains("| \(state)"), "\(state)")
+        }
+        #expect(lifecycle.contains("EX_RUNDOWN_REF_CACHE_AWARE"))
+        // The accepted script the writing guide shows passes `rdsh test` as shown.
+        let guide = try String(contentsOf: docs.appendingPathComponent("writing-tests.md"), encoding: .utf8)
+        let blocks = guide.components(separatedBy: "```rdsh\n").dropFirst().map {
+            String($0[..<$0.range(of: "```")!.lowerBound])
+        }
+        let accepted = try #require(blocks.first { $0.contains("#> TRUE") })
+        let dir = try Rdsh.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try accepted.write(to: dir.appendingPathComponent("my-unload.rdsh"), atomically: true, encoding: .utf8)
+        let r = try Rdsh.run(["test", "my-unload.rdsh"], directory: dir)
+        #expect(r.status == 0, "\(r.stdout)")
+        // And the unaccepted one, accepted, becomes exactly that.
+        let plain = try #require(blocks.first { !$0.contains("#>") })
+        try plain.write(to: dir.appendingPathComponent("my-unload.rdsh"), atomically: true, encoding: .utf8)
+        #expect(try Rdsh.run(["test", "--accept", "my-unload.rdsh"], directory: dir).status == 0)
+        #expect(try String(contentsOf: dir.appendingPathComponent("my-unload.rdsh"), encoding: .utf8) == accepted)
+    }
 }

@@ -49,8 +49,10 @@ public struct DocGenerator: Sendable {
         var pages: [Page] = []
         pages.append(Page(path: "README.md", text: index(corpus)))
         pages.append(Page(path: "diagnostics.md", text: diagnostics(corpus)))
+        pages.append(Page(path: "lifecycle.md", text: lifecyclePage()))
+        pages.append(Page(path: "writing-tests.md", text: writingTestsPage()))
         if let tour = corpus.tour {
-            pages.append(Page(path: "tour.md", text: scriptPage(tour, corpus, depth: 0)))
+            pages.append(Page(path: "tour.md", text: tourPage(tour)))
         }
         for routine in routines {
             pages.append(Page(path: "routines/\(routine.name).md", text: routinePage(routine, corpus)))
@@ -153,6 +155,10 @@ public struct DocGenerator: Sendable {
         if corpus.tour != nil {
             out.paragraph("Start with the [five-minute tour](tour.md).")
         }
+        out.list([
+            "[Lifecycle cheat sheet](lifecycle.md): the states, plain and cache-aware, and what each routine does in each.",
+            "[Writing your own script and turning it into a test](writing-tests.md): `rdsh run`, `--accept`, `rdsh test`.",
+        ])
         out.heading(2, "Routines")
         for family in RoutineFamily.allCases {
             let members = routines.filter { $0.family == family }
@@ -297,6 +303,87 @@ public struct DocGenerator: Sendable {
         out.script(script)
         footer(for: [script], into: &out, depth: depth)
         return out.text
+    }
+
+    /// The tour reads as a guide: its comments become prose and headings between the blocks
+    /// of commands (with their expected output), in the script's order.
+    func tourPage(_ script: DocScript) -> String {
+        var out = Markdown()
+        out.heading(1, script.title.isEmpty ? script.name : script.title)
+        for paragraph in script.paragraphs { out.paragraph(paragraph) }
+        let lines = script.lines
+        var index = 0
+        // The opening comment was the title and the paragraphs above.
+        while index < lines.count, Self.isProse(lines[index]) { index += 1 }
+        var prose: [String] = []
+        var code: [String] = []
+        func flushProse() {
+            guard !prose.isEmpty else { return }
+            var paragraphs: [String] = []
+            var current: [String] = []
+            for line in prose {
+                if line.isEmpty {
+                    if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+                    current = []
+                } else {
+                    current.append(line)
+                }
+            }
+            if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+            for paragraph in paragraphs {
+                if let heading = Self.sectionHeading(paragraph) {
+                    out.heading(2, heading.title)
+                    if !heading.rest.isEmpty { out.paragraph(heading.rest) }
+                } else {
+                    out.paragraph(paragraph)
+                }
+            }
+            prose = []
+        }
+        func flushCode() {
+            while code.last?.isEmpty == true { code.removeLast() }
+            while code.first?.isEmpty == true { code.removeFirst() }
+            if !code.isEmpty { out.code(code.joined(separator: "\n"), language: "rdsh") }
+            code = []
+        }
+        for line in lines[index...] {
+            if Self.isProse(line) {
+                flushCode()
+                let text = line.drop { $0 == " " || $0 == "\t" }.dropFirst()
+                prose.append(String(text.drop { $0 == " " }))
+            } else if line.allSatisfy({ $0 == " " || $0 == "\t" }) && code.isEmpty {
+                flushProse()
+            } else {
+                flushProse()
+                code.append(line)
+            }
+        }
+        flushProse()
+        flushCode()
+        out.paragraph("The whole file is [`scripts/\(script.path)`](\(scriptFileLink(script.path, depth: 0))).")
+        footer(for: [script], into: &out, depth: 0)
+        return out.text
+    }
+
+    /// A comment line that is prose: `#` but not an expectation (`#>`, `#!`) or metadata (`#%`).
+    static func isProse(_ line: String) -> Bool {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.hasPrefix("#") else { return false }
+        return !(trimmed.hasPrefix("#>") || trimmed.hasPrefix("#!") || trimmed.hasPrefix("#%"))
+    }
+
+    /// `1. Plain protection: the rest` as a heading and the text after it.
+    static func sectionHeading(_ paragraph: String) -> (title: String, rest: String)? {
+        guard let first = paragraph.first, first.isNumber,
+            let dot = paragraph.firstIndex(of: "."), paragraph[paragraph.index(after: dot)...].hasPrefix(" ")
+        else { return nil }
+        let afterNumber = paragraph.index(dot, offsetBy: 2)
+        let body = paragraph[afterNumber...]
+        let stop = body.firstIndex { $0 == ":" || $0 == "." } ?? body.endIndex
+        let title = String(paragraph[..<stop])
+        var rest = stop < body.endIndex ? String(body[body.index(after: stop)...]) : ""
+        while rest.first == " " { rest.removeFirst() }
+        return (title, rest)
     }
 
     func misusePage(_ family: MisuseFamily, _ corpus: Corpus) -> String {
