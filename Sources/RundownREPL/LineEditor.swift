@@ -176,7 +176,8 @@ public final class LineEditor {
         rdsh_el_line(editLine, &buffer, &cursor, &length)
         guard let buffer else { return }
         let all = String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(length)), as: UTF8.self)
-        let before = String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(cursor)), as: UTF8.self)
+        let before = String(
+            decoding: UnsafeRawBufferPointer(start: buffer, count: Int(cursor)), as: UTF8.self)
         let used = strlen(prompt) + all.count + strlen(rightPrompt)
         guard used < LineEditor.terminalWidth() else { return }
         hintSuppressed = true

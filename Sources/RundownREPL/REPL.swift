@@ -115,7 +115,8 @@ public final class REPL {
         // Everything out before the next prompt, even into a pipe (`-i` without a terminal).
         sink.flush()
         if let stop = session.interruptedRead {
-            rdsh_write_stderr("^C: .read stopped before line \(stop.line) of \(stop.file); the lines above it ran\n")
+            rdsh_write_stderr(
+                "^C: .read stopped before line \(stop.line) of \(stop.file); the lines above it ran\n")
         }
         let produced = sink.take()
         if !lineWasRecordDirective {

@@ -64,7 +64,8 @@ public enum DirectiveCatalogue {
             name: ".quit", parameters: [],
             summary: "Stop reading commands (the same as .exit)",
             details:
-                "The same as `.exit`: ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."),
+                "The same as `.exit`: ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."
+        ),
         DirectiveSpec(
             name: ".cpu",
             parameters: [DirectiveParameter("T", .thread), DirectiveParameter("N", .processor)],
@@ -97,7 +98,8 @@ public enum DirectiveCatalogue {
         DirectiveSpec(
             name: ".record",
             parameters: [
-                DirectiveParameter("-f", .flag("-f"), optional: true), DirectiveParameter("FILE|off", .fileOrOff),
+                DirectiveParameter("-f", .flag("-f"), optional: true),
+                DirectiveParameter("FILE|off", .fileOrOff),
             ],
             summary: "Record the session to FILE as a test script (REPL)",
             details: """

@@ -20,7 +20,8 @@ enum ManualPage {
                 "rdsh runs the Windows kernel's run-down protection routines (ExAcquireRundownProtection, "
                     + "ExWaitForRundownProtectionRelease and the cache-aware family) on real threads, from a "
                     + "small command language. Scripts double as tests: the expected output is written under "
-                    + "each command as #> and #! lines. Without a subcommand rdsh starts the interactive shell."))
+                    + "each command as #> and #! lines. Without a subcommand rdsh starts the interactive shell."
+            ))
         page.append(".SH COMMANDS")
         for subcommand in RDSH.configuration.subcommands {
             let name = subcommand.configuration.commandName ?? "?"
@@ -54,7 +55,8 @@ enum ManualPage {
             page.append(".TP\n.B \(name)\n\(escape(text))")
         }
         page.append(".SH SHELL COMPLETION")
-        page.append(escape("rdsh --generate-completion-script bash (or zsh, fish) prints a completion script."))
+        page.append(
+            escape("rdsh --generate-completion-script bash (or zsh, fish) prints a completion script."))
         page.append(".SH SEE ALSO")
         page.append(escape("grammar.md (the language), docs/README.md (routines, scenarios, diagnostics)."))
         return page.joined(separator: "\n") + "\n"

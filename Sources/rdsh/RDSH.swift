@@ -13,7 +13,9 @@ struct RDSH: ParsableCommand {
             'rdsh --generate-completion-script bash|zsh|fish' prints a completion script.
             """,
         version: Version.string,
-        subcommands: [ReplCommand.self, RunCommand.self, TestCommand.self, BenchCommand.self, DocCommand.self],
+        subcommands: [
+            ReplCommand.self, RunCommand.self, TestCommand.self, BenchCommand.self, DocCommand.self,
+        ],
         defaultSubcommand: ReplCommand.self)
 
     /// Subcommand names, for the checks ArgumentParser does not make.
@@ -71,7 +73,9 @@ struct RDSH: ParsableCommand {
                 guard names.contains(topic) || topic == "help" else {
                     throw UsageFailure(
                         message: "no help for '\(topic)': it is not an rdsh subcommand",
-                        hints: ["the subcommands: \(names.joined(separator: ", ")); 'rdsh --help' shows them all"])
+                        hints: [
+                            "the subcommands: \(names.joined(separator: ", ")); 'rdsh --help' shows them all"
+                        ])
                 }
                 break
             }

@@ -24,13 +24,17 @@ struct TestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Script files and folders of scripts.", valueName: "PATH"))
     var paths: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Files run in parallel (default: the number of processors).", valueName: "N"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Files run in parallel (default: the number of processors).", valueName: "N"))
     var jobs: Int?
 
-    @Option(help: ArgumentHelp("Run only the files whose path contains a match of REGEX.", valueName: "REGEX"))
+    @Option(
+        help: ArgumentHelp("Run only the files whose path contains a match of REGEX.", valueName: "REGEX"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("Leave out the files whose path contains a match of REGEX.", valueName: "REGEX"))
+    @Option(
+        help: ArgumentHelp("Leave out the files whose path contains a match of REGEX.", valueName: "REGEX"))
     var filterOut: String?
 
     @Flag(help: "Print the files that would run, one per line, and run nothing.")
@@ -42,7 +46,9 @@ struct TestCommand: ParsableCommand {
             valueName: "SECONDS"))
     var timeout: Double?
 
-    @Flag(help: "Rewrite the expectation lines from the actual output (refused when CI is set, unless --force).")
+    @Flag(
+        help: "Rewrite the expectation lines from the actual output (refused when CI is set, unless --force)."
+    )
     var accept = false
 
     @Flag(help: "Allow --accept when the CI environment variable is set.")

@@ -76,8 +76,14 @@ import Testing
         let lines = r.stdout.split(separator: "\n")
         var inside = false
         for line in lines {
-            if line == ".nf" { inside = true; continue }
-            if line == ".fi" { inside = false; continue }
+            if line == ".nf" {
+                inside = true
+                continue
+            }
+            if line == ".fi" {
+                inside = false
+                continue
+            }
             if inside { #expect(!line.hasPrefix(".") && !line.hasPrefix("'"), "\(line)") }
         }
     }

@@ -28,7 +28,9 @@ import Testing
             ExWaitForRundownProtectionRelease S
 
             """)
-        #expect(r.stderr.contains("rdsh returns from this wait at once, as the documentation says; real Windows hangs"))
+        #expect(
+            r.stderr.contains(
+                "rdsh returns from this wait at once, as the documentation says; real Windows hangs"))
         #expect(!r.stderr.contains("as documented"))
     }
 
@@ -85,8 +87,11 @@ import Testing
             D = ExAllocateCacheAwareRundownProtection NonPagedPool 0x01020304
 
             """)
-        #expect(r.stderr.contains("C: 344 bytes of NonPagedPool with tag 'RdTg' (line 1) were never freed"), "\(r.stderr)")
-        #expect(r.stderr.contains("D: 344 bytes of NonPagedPool with tag 0x01020304 (line 2) were never freed"))
+        #expect(
+            r.stderr.contains("C: 344 bytes of NonPagedPool with tag 'RdTg' (line 1) were never freed"),
+            "\(r.stderr)")
+        #expect(
+            r.stderr.contains("D: 344 bytes of NonPagedPool with tag 0x01020304 (line 2) were never freed"))
         #expect(!r.stderr.contains("'0x"))
     }
 
@@ -94,7 +99,8 @@ import Testing
         let dir = try Rdsh.temporaryDirectory()
         let a = dir.appendingPathComponent("a.rdsh")
         let b = dir.appendingPathComponent("b.rdsh")
-        try "ExInitializeRundownProtection R\nExAcquireRundownProtection R\nW: ExWaitForRundownProtectionRelease R\n"
+        try
+            "ExInitializeRundownProtection R\nExAcquireRundownProtection R\nW: ExWaitForRundownProtectionRelease R\n"
             .write(to: a, atomically: true, encoding: .utf8)
         try "\nC = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'Leak'\n".write(
             to: b, atomically: true, encoding: .utf8)
@@ -118,8 +124,12 @@ import Testing
             n = ExSizeOfRundownProtectionCacheAware
 
             """)
-        #expect(r.stderr.contains("<stdin>:2:1: warning[HANDLE_REBOUND]: C is bound again: the cache-aware reference C"))
-        #expect(r.stderr.contains("<stdin>:4:1: warning[HANDLE_REBOUND]: R is bound again: the plain reference R"))
+        #expect(
+            r.stderr.contains(
+                "<stdin>:2:1: warning[HANDLE_REBOUND]: C is bound again: the cache-aware reference C"))
+        #expect(
+            r.stderr.contains("<stdin>:4:1: warning[HANDLE_REBOUND]: R is bound again: the plain reference R")
+        )
         // A number rebound loses nothing.
         #expect(r.stderr.components(separatedBy: "HANDLE_REBOUND").count == 3)
         #expect(r.status == 0, "warnings do not fail a run")
@@ -129,7 +139,8 @@ import Testing
         let r = try run(".cpu A 9\n.processors 16\n.cpu A 9\n")
         #expect(
             r.stderr.contains(
-                "<stdin>:1:8: warning[NO_SUCH_PROCESSOR]: processor 9 does not exist on a 4-processor machine"))
+                "<stdin>:1:8: warning[NO_SUCH_PROCESSOR]: processor 9 does not exist on a 4-processor machine"
+            ))
         #expect(r.stderr.contains("slot 1 of an object made with 4 processors"))
         #expect(r.stderr.components(separatedBy: "NO_SUCH_PROCESSOR").count == 2)
     }
@@ -144,7 +155,9 @@ import Testing
             .threads
 
             """)
-        #expect(r.stderr.contains("error[THREAD_BLOCKED]: thread W is blocked in ExWaitForRundownProtectionRelease R"))
+        #expect(
+            r.stderr.contains(
+                "error[THREAD_BLOCKED]: thread W is blocked in ExWaitForRundownProtectionRelease R"))
         #expect(r.stdout.contains("W: cpu=0 irql=PASSIVE_LEVEL blocked in"), "\(r.stdout)")
     }
 }

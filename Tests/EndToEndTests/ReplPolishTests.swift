@@ -129,7 +129,10 @@ import Testing
             assert "READ_FAILED" not in child.before
             """#)
         let kept = try String(contentsOf: dir.appendingPathComponent("kept.rdsh"), encoding: .utf8)
-        #expect(kept == "ExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> TRUE\nExReleaseRundownProtection R\n")
+        #expect(
+            kept
+                == "ExInitializeRundownProtection R\nExAcquireRundownProtection R\n#> TRUE\nExReleaseRundownProtection R\n"
+        )
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("forced.rdsh").path))
         let test = try Rdsh.run(["test", dir.appendingPathComponent("kept.rdsh").path])
         #expect(test.status == 0, "\(test.stdout)")

@@ -114,7 +114,8 @@ import Testing
             #expect(!code.explanation.contains("\n"), "\(code) explanation is one paragraph")
         }
         let warnings = DiagnosticCode.allCases.filter { $0.defaultSeverity == .warning }
-        #expect(Set(warnings) == [.waitOnStale, .waitWhileHolding, .poolLeak, .handleRebound, .noSuchProcessor])
+        #expect(
+            Set(warnings) == [.waitOnStale, .waitWhileHolding, .poolLeak, .handleRebound, .noSuchProcessor])
         for name in [
             "RELEASE_WITHOUT_ACQUIRE", "REINIT_WITHOUT_RUNDOWN", "REINIT_WHILE_WAITING",
             "COMPLETED_WITHOUT_WAIT",
@@ -124,7 +125,8 @@ import Testing
             "IRQL_TOO_HIGH",
             "DEADLOCK", "THREAD_BLOCKED", "UNKNOWN_HANDLE", "UNKNOWN_ROUTINE", "SYNTAX", "BAD_ARGUMENT",
             "COMPLETED_WHILE_WAITING", "INIT_WHILE_IN_USE", "RELEASE_AFTER_RUNDOWN", "POOL_LEAK", "WATCHDOG",
-            "NULL_HANDLE", "UNKNOWN_THREAD", "UNKNOWN_DIRECTIVE", "READ_FAILED", "RECORD_FAILED", "ENCODING", "HANDLE_REBOUND", "NO_SUCH_PROCESSOR",
+            "NULL_HANDLE", "UNKNOWN_THREAD", "UNKNOWN_DIRECTIVE", "READ_FAILED", "RECORD_FAILED", "ENCODING",
+            "HANDLE_REBOUND", "NO_SUCH_PROCESSOR",
             "LINE_TOO_LONG",
         ] {
             #expect(DiagnosticCode(rawValue: name) != nil, "\(name)")

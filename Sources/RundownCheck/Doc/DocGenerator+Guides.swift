@@ -43,9 +43,18 @@ extension DocGenerator {
         out.table(
             ["state", "Acquire", "Release", "Wait", "Completed", "ReInitialize"],
             [
-                ["live", "TRUE", "ok (RELEASE_WITHOUT_ACQUIRE beyond the holders)", "blocks, or completed at once", "COMPLETED_WITHOUT_WAIT", "REINIT_WITHOUT_RUNDOWN"],
-                ["waiting", "FALSE", "ok; the last wakes the waiter", "CONCURRENT_WAIT", "COMPLETED_WHILE_WAITING", "REINIT_WHILE_WAITING"],
-                ["stale", "FALSE", "RELEASE_AFTER_RUNDOWN", "WAIT_ON_STALE (warning)", "→ completed", "→ live"],
+                [
+                    "live", "TRUE", "ok (RELEASE_WITHOUT_ACQUIRE beyond the holders)",
+                    "blocks, or completed at once", "COMPLETED_WITHOUT_WAIT", "REINIT_WITHOUT_RUNDOWN",
+                ],
+                [
+                    "waiting", "FALSE", "ok; the last wakes the waiter", "CONCURRENT_WAIT",
+                    "COMPLETED_WHILE_WAITING", "REINIT_WHILE_WAITING",
+                ],
+                [
+                    "stale", "FALSE", "RELEASE_AFTER_RUNDOWN", "WAIT_ON_STALE (warning)", "→ completed",
+                    "→ live",
+                ],
                 ["completed", "FALSE", "RELEASE_AFTER_RUNDOWN", "returns at once", "ok", "→ live"],
             ])
         out.heading(2, "Cache-aware: `EX_RUNDOWN_REF_CACHE_AWARE`")
@@ -173,7 +182,10 @@ extension DocGenerator {
                 ["`#> ...` / `#! ...`", "any number of output / diagnostic lines, including none"],
                 ["`#% skip: reason`", "at the top: do not run the file"],
                 ["`#% xfail: reason`", "at the top: the file is expected to fail"],
-                ["`#% timeout: S`, `#% processors: N`", "at the top: the session's watchdog and processor count"],
+                [
+                    "`#% timeout: S`, `#% processors: N`",
+                    "at the top: the session's watchdog and processor count",
+                ],
             ])
         out.paragraph(
             "A line that must match loosely can say so: `#> ...` after a `[T] blocked in` line skips "

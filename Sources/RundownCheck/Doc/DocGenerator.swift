@@ -29,7 +29,8 @@ public struct DocGenerator: Sendable {
     ///   - cSources: the driver C beside each scenario script, keyed by the script's path.
     public init(
         routines: [Routine] = RoutineCatalogue.all, codes: [DiagnosticCode] = DiagnosticCode.allCases,
-        scriptsLink: String = "../scripts", scriptsArgument: String = "scripts", outputArgument: String = "docs",
+        scriptsLink: String = "../scripts", scriptsArgument: String = "scripts",
+        outputArgument: String = "docs",
         cSources: [String: String] = [:]
     ) {
         self.scriptsArgument = scriptsArgument
@@ -128,7 +129,8 @@ public struct DocGenerator: Sendable {
 
     /// A script file (or any file under the scripts folder) from a page `depth` folders down.
     func scriptFileLink(_ path: String, depth: Int) -> String {
-        let base = scriptsLink.hasPrefix("/") ? scriptsLink : String(repeating: "../", count: depth) + scriptsLink
+        let base =
+            scriptsLink.hasPrefix("/") ? scriptsLink : String(repeating: "../", count: depth) + scriptsLink
         if base == "." { return path }
         if base.hasSuffix("/.") { return String(base.dropLast()) + path }
         return base + "/" + path
@@ -360,7 +362,8 @@ public struct DocGenerator: Sendable {
         }
         flushProse()
         flushCode()
-        out.paragraph("The whole file is [`scripts/\(script.path)`](\(scriptFileLink(script.path, depth: 0))).")
+        out.paragraph(
+            "The whole file is [`scripts/\(script.path)`](\(scriptFileLink(script.path, depth: 0))).")
         footer(for: [script], into: &out, depth: 0)
         return out.text
     }

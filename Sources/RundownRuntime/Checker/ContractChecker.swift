@@ -311,7 +311,8 @@ extension Session {
                 location: c.location, length: c.length,
                 notes: [
                     realWindowsNote(
-                        "the kernel returns at once only for a word that is exactly EX_RUNDOWN_ACTIVE; this word still points at the first wait's dead wait block, whose address the second wait reads as a count, so it hangs forever"),
+                        "the kernel returns at once only for a word that is exactly EX_RUNDOWN_ACTIVE; this word still points at the first wait's dead wait block, whose address the second wait reads as a count, so it hangs forever"
+                    ),
                     "hint: call ExRundownCompleted \(c.handleName) after the first wait",
                 ])
             return ContractVerdict(error: nil, warnings: [warning])

@@ -9,7 +9,10 @@ public enum HelpText {
         var lines: [String] = ["Routines (.help NAME for the signature, contract and an example):"]
         // One column for every group, so the summaries line up down the whole screen.
         let otherForms = [
-            ("EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]", "declare a zero-filled (or run-down) plain reference"),
+            (
+                "EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]",
+                "declare a zero-filled (or run-down) plain reference"
+            ),
             ("T: COMMAND", "run COMMAND on the real thread T (default: main)"),
             ("NAME = ROUTINE ARGS...", "bind the result (a handle, a number or a boolean)"),
             ("# text", "a comment (#> and #! lines are expectations)"),

@@ -308,10 +308,14 @@ extension Session {
                 handle?.ledger.acquired(thread: worker.name, count: pending.count, at: pending.location)
             }
             output(granted ? "TRUE" : "FALSE")
-            if let binding = pending.binding { bind(binding, .boolean(granted), at: pending.location, sourceText: sourceText) }
+            if let binding = pending.binding {
+                bind(binding, .boolean(granted), at: pending.location, sourceText: sourceText)
+            }
         case .size(let size):
             output(String(size))
-            if let binding = pending.binding { bind(binding, .number(size), at: pending.location, sourceText: sourceText) }
+            if let binding = pending.binding {
+                bind(binding, .number(size), at: pending.location, sourceText: sourceText)
+            }
         case .wait:
             if let object = pending.object { observer.unregister(object: object) }
             handle?.waiter = nil
@@ -350,7 +354,9 @@ extension Session {
                     }
                 } else {
                     output("NULL")
-                    if pending.binding != nil { bind(name, .null, at: pending.location, sourceText: sourceText) }
+                    if pending.binding != nil {
+                        bind(name, .null, at: pending.location, sourceText: sourceText)
+                    }
                 }
             } else if let object {
                 bind(handleName, .cacheAware(object), at: pending.handleLocation)

@@ -23,7 +23,8 @@ extension Session {
             if ref.isAllocated {
                 notes.append(
                     realWindowsNote(
-                        "overwriting the only pointer to a pool allocation leaks it: nothing can free it any more"))
+                        "overwriting the only pointer to a pool allocation leaks it: nothing can free it any more"
+                    ))
             }
         case .null, .number, .boolean:
             return
@@ -43,7 +44,8 @@ extension Session {
         let characters = Array(line)
         let target = Array(name)
         guard target.count <= characters.count else { return nil }
-        for start in 0...(characters.count - target.count) where Array(characters[start..<start + target.count]) == target {
+        for start in 0...(characters.count - target.count)
+        where Array(characters[start..<start + target.count]) == target {
             let before = start == 0 ? " " : characters[start - 1]
             let after = start + target.count < characters.count ? characters[start + target.count] : " "
             if !(before.isLetter || before.isNumber || before == "_")
