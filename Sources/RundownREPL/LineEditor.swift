@@ -105,7 +105,9 @@ public final class LineEditor {
         var error: Int32 = 0
         guard let raw = rdsh_el_gets(editLine, &count, &error) else {
             if count < 0 && error == EINTR {
-                // Ctrl-C: drop the line (marked ^C, as shells do) and move to a fresh one.
+                // Ctrl-C: drop the line (marked ^C, as shells do, without its hint) and move to
+                // a fresh one.
+                eraseHint()
                 rdsh_el_reset(editLine)
                 rdsh_el_write(editLine, "^C\n")
                 return .interrupted
