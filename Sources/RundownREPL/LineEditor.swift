@@ -130,7 +130,7 @@ public final class LineEditor {
         }
         if rdsh_history_save(history, historyPath) < 0 && !historyWarned {
             historyWarned = true
-            rdsh_write_stderr("rdsh: warning: cannot save history to \(historyPath)\n")
+            rdsh_write_stderr("warning: cannot save history to \(historyPath)\n")
         }
     }
 

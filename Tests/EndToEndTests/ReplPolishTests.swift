@@ -45,6 +45,12 @@ import Testing
                     assert "rdsh> ExInitializeRundownProtection R" in lines, shown
                     assert "rdsh> ExAcquireRundownProtectionEx R 2" in lines, shown
                     assert "->" not in shown, "a hint stayed on a submitted line:\n" + shown
+                    # Ctrl-C on a line with a hint: the cancelled line keeps no hint either.
+                    tmux("send-keys", "-t", "t", "-l", "ExReleaseRundownProtectionEx R ")
+                    screen_has("<Count>  -> VOID")
+                    tmux("send-keys", "-t", "t", "C-c")
+                    shown = screen_has("rdsh> ExReleaseRundownProtectionEx R ^C")
+                    assert "->" not in shown, "a hint stayed on a cancelled line:\n" + shown
                 finally:
                     subprocess.run(SOCKET + ["kill-server"], capture_output=True)
                 """#)
