@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 EditLine *rdsh_el_open(const char *program) { return el_init(program, stdin, stdout, stderr); }
 
@@ -77,6 +78,10 @@ const char *rdsh_el_gets(EditLine *el, int *count, int *error_number) {
 }
 
 void rdsh_el_reset(EditLine *el) { el_reset(el); }
+
+void rdsh_el_refresh(EditLine *el) { el_set(el, EL_REFRESH); }
+
+void rdsh_el_push(EditLine *el, const char *keys) { el_push(el, keys); }
 
 void rdsh_el_line(EditLine *el, const char **buffer, int *cursor, int *length) {
     const LineInfo *info = el_line(el);
@@ -161,6 +166,21 @@ void rdsh_sigint_restore(void) {
     sigaction(SIGINT, &action, NULL);
     set_retry_timer(0);
     mask_interrupts(SIG_UNBLOCK);
+}
+
+int rdsh_sigint_pending_take(void) {
+    // SIGINT is blocked on every thread while a command runs, so a Ctrl-C stays pending on the
+    // process. Consume it here (a zero-timeout sigtimedwait), so the next prompt does not see
+    // it again.
+    sigset_t pending;
+    sigemptyset(&pending);
+    if (sigpending(&pending) != 0 || !sigismember(&pending, SIGINT)) return 0;
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, SIGINT);
+    struct timespec zero = {0, 0};
+    (void)sigtimedwait(&only, NULL, &zero);
+    return 1;
 }
 
 int rdsh_sigint_take(void) {

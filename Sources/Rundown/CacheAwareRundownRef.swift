@@ -297,12 +297,12 @@ public final class CacheAwareRundownRef: Sendable {
             if v == 1 {
                 // A ReInitialize in progress sets every slot to 1 and then clears them from
                 // slot 0 up: a release that lands on a slot still at 1 goes to slot 0, as in
-                // modern kernels. If slot 0 is 1 too, the object is completed.
-                let first = slot(at: 0)
-                if s != first {
-                    let v0 = first.pointee.load(ordering: .sequentiallyConsistent)
-                    if v0 & 1 == 0 { return try releaseSlow(processor: 0, count: count) }
-                }
+                // modern kernels, whatever slot 0 holds by then: live, or already marked by the
+                // next wait (the release then goes to that wait's block). Only slot 0 itself at
+                // 1 means completed. (Deciding "completed" from slot 0 having bit 0 set refused
+                // a legitimate release when the next wait had marked slot 0 in between: that
+                // wait then waited forever for the refused reference.)
+                if s != slot(at: 0) { return try releaseSlow(processor: 0, count: count) }
                 throw .releaseAfterRundown(.completed)
             }
             if try block.release(count: count) {

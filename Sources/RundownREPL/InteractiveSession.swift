@@ -17,6 +17,10 @@ public protocol InteractiveSession: AnyObject {
     var shouldExit: Bool { get }
     /// `.exit`, or an error while `.bail on`: stop reading lines.
     var shouldStop: Bool { get }
+    /// Asked before each line of a `.read` file; `true` stops the `.read` (Ctrl-C).
+    var interruptRequested: (() -> Bool)? { get set }
+    /// Where the last command's `.read` was interrupted, if it was.
+    var interruptedRead: (file: String, line: Int)? { get }
     /// Directives the session leaves to its front end (`.record`): return true when handled.
     var externalDirectiveHandler:
         ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?

@@ -29,6 +29,8 @@ public final class LineEditor {
     public var hinter: (String) -> String = { _ in "" }
     /// Whether to show hints at all.
     public var hintsEnabled = true
+    /// Set while an accepted line is redrawn without its hint; cleared at the next read.
+    private var hintSuppressed = false
 
     /// Opens the editor on stdin/stdout. nil when libedit cannot initialise (no terminal).
     /// `historyPath` nil turns history off. Call `setlocale(LC_CTYPE, "")` before this.
@@ -57,6 +59,19 @@ public final class LineEditor {
             _ = rdsh_el_insert(el, " ")
             return UInt8(CC_REFRESH)
         }
+        rdsh_el_addfn(el, "rdsh-accept", "Erase the parameter hint, then accept the line") { el, _ in
+            // The hint is the right prompt: without this redraw it stays on the submitted line
+            // and ends up in every copied session (`-> VOID`).
+            // A bound function cannot end the line the way ed-newline does (it also moves the
+            // cursor below the line), so redraw, then queue the key sequence bound to it.
+            LineEditor.owner(of: el)?.eraseHint()
+            rdsh_el_push(el, LineEditor.acceptSequence)
+            return UInt8(CC_NORM)
+        }
+        // xterm's Ctrl-Enter: a sequence no ~/.editrc rebinds, and Enter if typed.
+        rdsh_el_bind(el, "^[[27;5;13~", "ed-newline")
+        rdsh_el_bind(el, "^M", "rdsh-accept")
+        rdsh_el_bind(el, "^J", "rdsh-accept")
         rdsh_el_bind(el, "^I", "rdsh-complete")
         rdsh_el_bind(el, " ", "rdsh-space")
         rdsh_el_bind(el, "^R", "em-inc-search-prev")
@@ -75,6 +90,9 @@ public final class LineEditor {
         free(rightPrompt)
     }
 
+    /// The keys rdsh-accept queues to end the line through libedit's own ed-newline.
+    static let acceptSequence = "\u{1B}[27;5;13~"
+
     private static func owner(of el: OpaquePointer) -> LineEditor? {
         guard let data = rdsh_el_get_clientdata(el) else { return nil }
         return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
@@ -82,11 +100,14 @@ public final class LineEditor {
 
     /// Reads one line (without its newline).
     public func readLine() -> Input {
+        hintSuppressed = false
         var count: Int32 = 0
         var error: Int32 = 0
         guard let raw = rdsh_el_gets(editLine, &count, &error) else {
             if count < 0 && error == EINTR {
-                // Ctrl-C: drop the line (marked ^C, as shells do) and move to a fresh one.
+                // Ctrl-C: drop the line (marked ^C, as shells do, without its hint) and move to
+                // a fresh one.
+                eraseHint()
                 rdsh_el_reset(editLine)
                 rdsh_el_write(editLine, "^C\n")
                 return .interrupted
@@ -109,7 +130,7 @@ public final class LineEditor {
         }
         if rdsh_history_save(history, historyPath) < 0 && !historyWarned {
             historyWarned = true
-            rdsh_write_stderr("rdsh: warning: cannot save history to \(historyPath)\n")
+            rdsh_write_stderr("warning: cannot save history to \(historyPath)\n")
         }
     }
 
@@ -139,10 +160,31 @@ public final class LineEditor {
     }
 
     private func computeRightPrompt() -> UnsafeMutablePointer<CChar> {
-        let hint = hintsEnabled ? hinter(textBeforeCursor()) : ""
+        let hint = hintsEnabled && !hintSuppressed ? hinter(textBeforeCursor()) : ""
         free(rightPrompt)
         rightPrompt = strdup(hint)
         return rightPrompt
+    }
+
+    /// Wipes the hint off the screen before the line is accepted. Only when it is showing,
+    /// which libedit does only when prompt, line and hint fit on one row: the cursor then
+    /// moves to the end of the text on that row and clears to the end of it. Nothing is
+    /// redrawn, so no second prompt appears (a script driving the REPL waits for the prompt).
+    private func eraseHint() {
+        guard rightPrompt.pointee != 0 else { return }
+        var buffer: UnsafePointer<CChar>? = nil
+        var cursor: Int32 = 0
+        var length: Int32 = 0
+        rdsh_el_line(editLine, &buffer, &cursor, &length)
+        guard let buffer else { return }
+        let all = String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(length)), as: UTF8.self)
+        let before = String(
+            decoding: UnsafeRawBufferPointer(start: buffer, count: Int(cursor)), as: UTF8.self)
+        let used = strlen(prompt) + all.count + strlen(rightPrompt)
+        guard used < LineEditor.terminalWidth() else { return }
+        hintSuppressed = true
+        let right = all.count - before.count
+        rdsh_el_write(editLine, (right > 0 ? "\u{1B}[\(right)C" : "") + "\u{1B}[K")
     }
 
     private func completeAtCursor() -> UInt8 {

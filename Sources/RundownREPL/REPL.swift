@@ -49,11 +49,14 @@ public final class REPL {
     ) {
         self.options = options
         self.vocabulary = vocabulary
-        sink = RecordingSink(colour: options.colour)
+        sink = RecordingSink(colour: options.colour, inputName: options.inputName)
         // Before the session starts its threads: they inherit a mask with SIGINT blocked, so
         // Ctrl-C always lands on this thread, in the editor's read.
         if options.interactive { rdsh_sigint_install() }
         session = makeSession(sink)
+        // Ctrl-C while a command runs stays pending (SIGINT is blocked then); a long `.read`
+        // asks for it before each line and stops, as psql's \i does.
+        if options.interactive { session.interruptRequested = { rdsh_sigint_pending_take() != 0 } }
         session.externalDirectiveHandler = { [unowned self] name, arguments, location in
             guard name == ".record" else { return false }
             record(arguments, location: location)
@@ -111,6 +114,10 @@ public final class REPL {
             line: line, location: SourceLocation(file: options.inputName, line: number, column: 1))
         // Everything out before the next prompt, even into a pipe (`-i` without a terminal).
         sink.flush()
+        if let stop = session.interruptedRead {
+            rdsh_write_stderr(
+                "^C: .read stopped before line \(stop.line) of \(stop.file); the lines above it ran\n")
+        }
         let produced = sink.take()
         if !lineWasRecordDirective {
             recorder.record(command: line, line: number, file: options.inputName, entries: produced)
@@ -133,21 +140,22 @@ public final class REPL {
     /// already checked there is exactly one argument.
     private func record(_ arguments: [String], location: SourceLocation) {
         lineWasRecordDirective = true
-        guard let argument = arguments.first else { return }
-        if argument == "off" {
+        let force = arguments.first == "-f"
+        guard let argument = force ? arguments.dropFirst().first : arguments.first else { return }
+        if argument == "off" && !force {
             recorder.stop()
             return
         }
-        if let failure = recorder.start(path: argument) {
+        if let failure = recorder.start(path: argument, overwrite: force) {
             let column =
                 (currentLine.firstRange(of: argument).map {
                     currentLine.distance(from: currentLine.startIndex, to: $0.lowerBound)
                 } ?? 0) + 1
             let diagnostic = Diagnostic(
-                .readFailed, failure,
+                .recordFailed, failure.message,
                 location: SourceLocation(file: location.file, line: location.line, column: column),
                 length: argument.count,
-                notes: ["usage: .record FILE | .record off"])
+                notes: failure.notes + ["usage: .record [-f] FILE | .record off"])
             for (index, text) in diagnostic.transcriptLines.enumerated() {
                 sink.emit(
                     TranscriptEntry(

@@ -28,12 +28,28 @@ final class SessionRecorder {
         write(produced)
     }
 
-    /// Starts recording to `path` (truncating it) with the session so far. Returns why the file
-    /// cannot be written, or nil.
-    func start(path: String) -> String? {
+    /// Why a recording could not start.
+    struct Failure: Error {
+        var message: String
+        var notes: [String] = []
+    }
+
+    /// Starts recording to `path` with the session so far. An existing file is refused unless
+    /// `overwrite` (`.record -f`), which truncates it. Returns why it cannot, or nil. A refused
+    /// start leaves the current recording, if any, running.
+    func start(path: String, overwrite: Bool) -> Failure? {
+        let exclusive = overwrite ? O_TRUNC : O_EXCL
+        let fd = open(path, O_WRONLY | O_CREAT | exclusive | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let reason = errno
+            if reason == EEXIST {
+                return Failure(
+                    message: "'\(path)' already exists; .record does not overwrite it",
+                    notes: ["hint: .record -f \(path) replaces it; or choose another name"])
+            }
+            return Failure(message: "cannot write '\(path)': \(String(cString: strerror(reason)))")
+        }
         stop()
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return "cannot write '\(path)': \(String(cString: strerror(errno)))" }
         descriptor = fd
         sink = TestFormatSink(output: fd)
         self.path = path

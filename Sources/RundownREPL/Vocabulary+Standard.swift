@@ -14,8 +14,11 @@ extension Vocabulary {
         directives: DirectiveCatalogue.all.map { directive in
             Command(
                 name: directive.name,
-                parameters: directive.parameters.map {
-                    Parameter($0.name, kind(of: $0.kind), optional: $0.optional)
+                // A leading option (`.record -f`) is left out: Tab and the hint then serve the
+                // usual form, `.record FILE`.
+                parameters: directive.parameters.compactMap {
+                    if case .flag = $0.kind { return nil }
+                    return Parameter($0.name, kind(of: $0.kind), optional: $0.optional)
                 },
                 returns: nil)
         },
@@ -43,6 +46,7 @@ extension Vocabulary {
         case .processorCount, .count: .number
         case .irql: .irql
         case .keyword(let words): .words(words)
+        case .flag(let flag): .words([flag])
         }
     }
 }

@@ -104,6 +104,7 @@ public enum CatalogueMarkdown {
         case .count: "a count 0 ... \(DirectiveCatalogue.maximumFaultCount)"
         case .irql: "`PASSIVE_LEVEL`, `APC_LEVEL` or `DISPATCH_LEVEL` (or 0, 1, 2)"
         case .keyword(let words): words.map { "`\($0)`" }.joined(separator: " or ")
+        case .flag(let flag): "the option `\(flag)`"
         }
     }
 

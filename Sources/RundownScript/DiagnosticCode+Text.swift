@@ -64,6 +64,12 @@ extension DiagnosticCode {
             "an argument of the wrong kind or with an invalid value"
         case .readFailed:
             "a script file cannot be read (missing, unreadable, .read cycle or nesting too deep)"
+        case .handleRebound:
+            "NAME = ... rebinds a name that still holds an object, which is lost"
+        case .noSuchProcessor:
+            ".cpu names a processor beyond the session's processor count"
+        case .recordFailed:
+            "the REPL's .record cannot write its file, or the file exists and -f was not given"
         case .encoding:
             "a line is not valid UTF-8, or the file is binary"
         case .lineTooLong:
@@ -341,6 +347,36 @@ extension DiagnosticCode {
             includes a file that is already being read (a cycle), or `.read` nests too deeply. \
             Nothing of that file runs. Fix: correct the path (a `.read` path is relative to the \
             including file) or break the cycle.
+            """
+        case .handleRebound:
+            """
+            Warning. A binding `NAME = ...` gives NAME a new value while NAME still holds a \
+            plain or cache-aware reference that was not freed. The call runs and NAME names its \
+            result from then on; the old object is no longer reachable from the script. For an \
+            allocation that means it can never be freed (the end of the script reports \
+            POOL_LEAK); for a reference in use, nobody can run it down any more. Real Windows: \
+            overwriting the only pointer to a pool block leaks it until reboot, and a driver that \
+            loses the pointer to a rundown reference it still protects cannot wait for it at \
+            unload. Fix: bind the new object to a new name, or free (or run down) the old one \
+            first.
+            """
+        case .noSuchProcessor:
+            """
+            Warning. `.cpu T N` with N at or beyond the session's processor count (`.processors`, \
+            4 by default): that processor does not exist on the machine the session models. \
+            rdsh accepts it, because objects created before a `.processors` change, or laid \
+            out for more processors, have more slots: a cache-aware acquire or release uses \
+            slot N mod the object's slot count, and the note says which slot that is for the \
+            current processor count. Real Windows never runs a thread on a processor that does \
+            not exist. Fix: use a processor below the processor count, or raise it with \
+            `.processors` first.
+            """
+        case .recordFailed:
+            """
+            `.record FILE` in the REPL cannot record to FILE: the file already exists (rdsh \
+            never overwrites a file silently; `.record -f FILE` does), or it cannot be created \
+            or written (a missing folder, no permission, a full disk). Nothing was written and \
+            no recording is on. Fix: choose another name, or add -f to replace the file.
             """
         case .encoding:
             """

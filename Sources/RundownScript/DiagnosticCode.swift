@@ -32,17 +32,20 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case deadlock = "DEADLOCK"
     case threadBlocked = "THREAD_BLOCKED"
     case watchdog = "WATCHDOG"
+    case noSuchProcessor = "NO_SUCH_PROCESSOR"
 
     // MARK: Names
     case unknownHandle = "UNKNOWN_HANDLE"
     case unknownThread = "UNKNOWN_THREAD"
     case unknownRoutine = "UNKNOWN_ROUTINE"
     case unknownDirective = "UNKNOWN_DIRECTIVE"
+    case handleRebound = "HANDLE_REBOUND"
 
     // MARK: Input
     case syntax = "SYNTAX"
     case badArgument = "BAD_ARGUMENT"
     case readFailed = "READ_FAILED"
+    case recordFailed = "RECORD_FAILED"
     case encoding = "ENCODING"
     case lineTooLong = "LINE_TOO_LONG"
 
@@ -60,7 +63,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     /// Warnings do not make a run fail; everything else is an error.
     public var defaultSeverity: Severity {
         switch self {
-        case .waitOnStale, .waitWhileHolding, .poolLeak: .warning
+        case .waitOnStale, .waitWhileHolding, .poolLeak, .handleRebound, .noSuchProcessor: .warning
         default: .error
         }
     }
@@ -83,11 +86,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
             .contract
         case .freeNotAllocated, .freeWhileInUse, .useAfterFree, .sizeMismatch, .nullHandle, .poolLeak:
             .storage
-        case .deadlock, .threadBlocked, .watchdog:
+        case .deadlock, .threadBlocked, .watchdog, .noSuchProcessor:
             .execution
-        case .unknownHandle, .unknownThread, .unknownRoutine, .unknownDirective:
+        case .unknownHandle, .unknownThread, .unknownRoutine, .unknownDirective, .handleRebound:
             .names
-        case .syntax, .badArgument, .readFailed, .encoding, .lineTooLong:
+        case .syntax, .badArgument, .readFailed, .recordFailed, .encoding, .lineTooLong:
             .input
         }
     }

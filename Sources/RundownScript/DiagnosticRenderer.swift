@@ -15,9 +15,12 @@ public enum DiagnosticRenderer {
     /// ```
     /// The source line and caret appear when `sourceLine` is given and the diagnostic has a
     /// location. With `color`, the severity and caret are bold red/magenta (only on a tty).
-    public static func terminal(_ diagnostic: Diagnostic, sourceLine: String? = nil, color: Bool = false)
-        -> [String]
-    {
+    ///
+    /// With `showLocation` false (a line just typed at the REPL prompt) the `file:line:col:`
+    /// prefix is left out; the source line and caret stay.
+    public static func terminal(
+        _ diagnostic: Diagnostic, sourceLine: String? = nil, color: Bool = false, showLocation: Bool = true
+    ) -> [String] {
         let severityText: String
         if color {
             let tint = diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;35m"
@@ -27,7 +30,10 @@ public enum DiagnosticRenderer {
         }
         var lines: [String] = []
         if let location = diagnostic.location {
-            lines.append("\(location): \(severityText): \(diagnostic.message)")
+            lines.append(
+                showLocation
+                    ? "\(location): \(severityText): \(diagnostic.message)"
+                    : "\(severityText): \(diagnostic.message)")
             if let sourceLine {
                 lines.append(
                     contentsOf: excerpt(

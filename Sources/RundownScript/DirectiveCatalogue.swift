@@ -61,6 +61,12 @@ public enum DirectiveCatalogue {
             details:
                 "Ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."),
         DirectiveSpec(
+            name: ".quit", parameters: [],
+            summary: "Stop reading commands (the same as .exit)",
+            details:
+                "The same as `.exit`: ends the script or the REPL session; end-of-script reports (DEADLOCK, POOL_LEAK) still run."
+        ),
+        DirectiveSpec(
             name: ".cpu",
             parameters: [DirectiveParameter("T", .thread), DirectiveParameter("N", .processor)],
             summary: "Put thread T on virtual processor N",
@@ -87,13 +93,18 @@ public enum DirectiveCatalogue {
             name: ".reset", parameters: [],
             summary: "Start over: forget every handle and thread",
             details:
-                "Ends every thread and forgets every handle, binding and setting, as if the session had just started. Pending end-of-script reports are not made."
+                "First prints the end-of-session reports, as Ctrl-D or the end of a script would (DEADLOCK for every thread still blocked, POOL_LEAK for every allocation never freed); then ends every thread and forgets every handle, binding and setting, as if the session had just started."
         ),
         DirectiveSpec(
-            name: ".record", parameters: [DirectiveParameter("FILE|off", .fileOrOff)],
+            name: ".record",
+            parameters: [
+                DirectiveParameter("-f", .flag("-f"), optional: true),
+                DirectiveParameter("FILE|off", .fileOrOff),
+            ],
             summary: "Record the session to FILE as a test script (REPL)",
-            details:
-                "Appends each command and its output to FILE in test-script form (`#>` and `#!` lines), so the recording runs under `rdsh test`. `.record off` stops.",
+            details: """
+                Writes the session so far, then each command and its output as it runs, to FILE                 in test-script form (`#>` and `#!` lines), so the recording passes `rdsh test`.                 An existing FILE is refused (RECORD_FAILED) unless `-f` is given, which                 overwrites it. `.record off` stops.
+                """,
             interactiveOnly: true),
         DirectiveSpec(
             name: ".fault",

@@ -2,7 +2,7 @@
 public struct DirectiveSpec: Sendable, Hashable {
     /// The name with its dot, e.g. `.show`.
     public let name: String
-    /// Parameters in order; optional ones come last.
+    /// Parameters in order; optional ones come last, except a leading `.flag`.
     public let parameters: [DirectiveParameter]
     /// One line for lists and hints.
     public let summary: String
@@ -71,4 +71,6 @@ public enum DirectiveArgumentKind: Sendable, Hashable {
     case irql
     /// Exactly one of these words.
     case keyword([String])
+    /// An option word (`-f`) that may stand before the other arguments, or be left out.
+    case flag(String)
 }

@@ -404,21 +404,31 @@ private struct Context {
         if let stray = given.first(where: { $0.kind == .colon || $0.kind == .equals }) {
             throw error(.syntax, "unexpected \(describe(stray))", at: stray, notes: [usage])
         }
-        if given.count > spec.parameters.count {
-            let extra = given[spec.parameters.count]
+        // A leading option word (`.record -f FILE`) is either given or its parameter is dropped.
+        var parameters = spec.parameters
+        if let first = parameters.first, case .flag(let flag) = first.kind {
+            if given.first?.kind == .word, given.first?.text == flag {
+                parameters[0] = DirectiveParameter(first.name, first.kind)
+            } else {
+                parameters.removeFirst()
+            }
+        }
+        let requiredCount = parameters.filter { !$0.optional }.count
+        if given.count > parameters.count {
+            let extra = given[parameters.count]
             let last = given[given.count - 1]
             throw Diagnostic(
                 .syntax, "too many arguments for \(spec.name)", location: location.at(column: extra.column),
                 length: last.endColumn - extra.column, notes: [usage])
         }
-        if given.count < spec.requiredCount {
-            let missing = spec.parameters[given.count..<spec.requiredCount].map(\.name)
+        if given.count < requiredCount {
+            let missing = parameters[given.count..<requiredCount].map(\.name)
             throw Diagnostic(
                 .syntax, "missing \(missing.joined(separator: " ")) for \(spec.name)",
                 location: location.at(column: endColumn), notes: [usage])
         }
         var arguments: [DirectiveArgument] = []
-        for (token, parameter) in zip(given, spec.parameters) {
+        for (token, parameter) in zip(given, parameters) {
             try checkDirectiveArgument(token, parameter, usage: usage)
             arguments.append(DirectiveArgument(text: token.text, column: token.column, length: token.length))
         }
@@ -485,6 +495,10 @@ private struct Context {
         case .keyword(let words):
             guard token.kind == .word, words.contains(token.text) else {
                 throw bad("expected \(words.joined(separator: " or ")), got \(describe(token))")
+            }
+        case .flag(let flag):
+            guard token.kind == .word, token.text == flag else {
+                throw bad("expected \(flag), got \(describe(token))")
             }
         }
     }

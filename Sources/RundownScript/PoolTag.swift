@@ -20,4 +20,13 @@ public enum PoolTag {
         }
         return characters
     }
+
+    /// The tag as rdsh prints it (grammar.md section 3.6): `'RdTg'` in quotes when its four
+    /// bytes are printable ASCII, otherwise the value in hex, unquoted (`0x01020304`).
+    public static func display(_ value: UInt32) -> String {
+        let bytes = (0..<4).map { UInt8((value >> UInt32($0 * 8)) & 0xFF) }
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return "'" + text(of: value) + "'" }
+        let hex = String(value, radix: 16, uppercase: true)
+        return "0x" + String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+    }
 }

@@ -40,9 +40,10 @@ extension RoutineCatalogue {
             description: """
                 Allocates the header and one cache-line-aligned slot per processor from the \
                 given pool with the given tag, and zeroes every slot: the object is live with \
-                no holders. The result must be bound: C = ExAllocateCacheAwareRundownProtection \
-                NonPagedPoolNx 'RdTg'. Prints nothing on success; prints NULL when the \
-                allocation fails (see .fault alloc), and the name is then bound to NULL. The \
+                no holders. The result must be bound: \
+                `C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg'`. Prints \
+                nothing on success; prints NULL when the allocation fails (see `.fault alloc`), \
+                and the name is then bound to NULL. The \
                 allocation must be freed with ExFreeCacheAwareRundownProtection, or the end of \
                 the script reports POOL_LEAK.
                 """,

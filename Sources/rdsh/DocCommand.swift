@@ -32,32 +32,15 @@ struct DocCommand: ParsableCommand {
                     print("\(output): up to date")
                     return
                 }
-                var stderr = DocStandardError()
-                print("\(output) is out of date; run 'rdsh doc \(scripts) -o \(output)':", to: &stderr)
-                for line in staleness.lines { print("  \(output)/\(line)", to: &stderr) }
+                StandardError.write("\(output) is out of date; run 'rdsh doc \(scripts) -o \(output)':")
+                for line in staleness.lines { StandardError.write("  \(output)/\(line)") }
                 throw ExitCode(1)
             }
             let touched = try site.write()
             print(touched.isEmpty ? "\(output): up to date" : "\(output): \(touched.count) files written")
         } catch let failure as DocSite.Failure {
-            var stderr = DocStandardError()
-            print("error: \(failure.message)", to: &stderr)
+            StandardError.write("error: \(failure.message)")
             throw ExitCode(2)
-        }
-    }
-}
-
-/// Standard error as a text stream (unbuffered `write(2)`: no shared C `stderr` global).
-private struct DocStandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes {
-                Glibc.write(2, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if n <= 0 { break }
-            offset += n
         }
     }
 }

@@ -8,12 +8,14 @@ import RundownScript
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run scripts: output on stdout, diagnostics on stderr; exit 1 on any error.",
+        abstract: "Run scripts: output on stdout, diagnostics on stderr.",
         discussion: """
             Each FILE runs in its own session, in order; '-' (or no FILE when stdin is not a \
             terminal) reads the script from stdin. Expectation lines (#> and #!) are comments \
             here; 'rdsh test' checks them. At the end of each script, threads still blocked are \
             reported as DEADLOCK and allocations never freed as POOL_LEAK.
+            Exit status: 0 no error; 1 a script reported an error; 2 usage error or a file \
+            that cannot be read.
             """)
 
     @ArgumentParser.Argument(help: ArgumentHelp("Script files; '-' reads stdin.", valueName: "FILE"))
@@ -55,9 +57,10 @@ struct RunCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Runs each file in its own session; `-` is stdin. Returns the exit status (0 or 1).
+    /// Runs each file in its own session; `-` is stdin. Returns the exit status: 2 when a
+    /// file could not be read, else 1 when a script reported an error, else 0.
     static func runFiles(_ files: [String], options: SessionOptions) -> Int32 {
-        var failed = false
+        var worst = ExitStatus.success
         for file in files {
             let status: Int32
             if file == "-" {
@@ -76,19 +79,17 @@ struct RunCommand: ParsableCommand {
                             kind: .diagnostic(.error), text: diagnostic.headline, sourceLine: nil, file: file,
                             diagnostic: diagnostic))
                     sink.commandFinished()
-                    status = 1
+                    status = ExitStatus.usage
                 }
             }
-            if status != 0 {
-                failed = true
-                if options.bail { break }
-            }
+            worst = max(worst, status)
+            if status != 0 && options.bail { break }
         }
-        return failed ? 1 : 0
+        return worst
     }
 
     /// Runs everything readable from `descriptor` as one script named `name` (stdin when it
-    /// is not a terminal). Returns the exit status (0 or 1). The REPL's batch path may call it.
+    /// is not a terminal). Returns the exit status (0, 1, or 2 when it cannot be read). The REPL's batch path may call it.
     static func runStream(_ descriptor: Int32, name: String, options: SessionOptions) -> Int32 {
         switch ScriptFile.readAll(descriptor) {
         case .success(let bytes):
@@ -101,7 +102,7 @@ struct RunCommand: ParsableCommand {
                     kind: .diagnostic(.error), text: diagnostic.headline, sourceLine: nil, file: name,
                     diagnostic: diagnostic))
             sink.commandFinished()
-            return 1
+            return ExitStatus.usage
         }
     }
 

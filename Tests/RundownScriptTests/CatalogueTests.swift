@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func everyCodeIsExplained() {
-        #expect(DiagnosticCode.allCases.count == 32)
+        #expect(DiagnosticCode.allCases.count == 35)
         for code in DiagnosticCode.allCases {
             #expect(code.rawValue == code.rawValue.uppercased())
             #expect(DiagnosticCode(name: code.rawValue.lowercased()) == code)
@@ -114,7 +114,8 @@ import Testing
             #expect(!code.explanation.contains("\n"), "\(code) explanation is one paragraph")
         }
         let warnings = DiagnosticCode.allCases.filter { $0.defaultSeverity == .warning }
-        #expect(Set(warnings) == [.waitOnStale, .waitWhileHolding, .poolLeak])
+        #expect(
+            Set(warnings) == [.waitOnStale, .waitWhileHolding, .poolLeak, .handleRebound, .noSuchProcessor])
         for name in [
             "RELEASE_WITHOUT_ACQUIRE", "REINIT_WITHOUT_RUNDOWN", "REINIT_WHILE_WAITING",
             "COMPLETED_WITHOUT_WAIT",
@@ -124,7 +125,9 @@ import Testing
             "IRQL_TOO_HIGH",
             "DEADLOCK", "THREAD_BLOCKED", "UNKNOWN_HANDLE", "UNKNOWN_ROUTINE", "SYNTAX", "BAD_ARGUMENT",
             "COMPLETED_WHILE_WAITING", "INIT_WHILE_IN_USE", "RELEASE_AFTER_RUNDOWN", "POOL_LEAK", "WATCHDOG",
-            "NULL_HANDLE", "UNKNOWN_THREAD", "UNKNOWN_DIRECTIVE", "READ_FAILED", "ENCODING", "LINE_TOO_LONG",
+            "NULL_HANDLE", "UNKNOWN_THREAD", "UNKNOWN_DIRECTIVE", "READ_FAILED", "RECORD_FAILED", "ENCODING",
+            "HANDLE_REBOUND", "NO_SUCH_PROCESSOR",
+            "LINE_TOO_LONG",
         ] {
             #expect(DiagnosticCode(rawValue: name) != nil, "\(name)")
         }
@@ -133,7 +136,7 @@ import Testing
     @Test func directives() {
         #expect(
             DirectiveCatalogue.names == [
-                ".help", ".show", ".handles", ".threads", ".read", ".echo", ".bail", ".exit", ".cpu",
+                ".help", ".show", ".handles", ".threads", ".read", ".echo", ".bail", ".exit", ".quit", ".cpu",
                 ".processors",
                 ".irql", ".reset", ".record", ".fault",
             ])
@@ -141,11 +144,14 @@ import Testing
         #expect(DirectiveCatalogue.named(".help")?.usage == ".help [NAME]")
         #expect(DirectiveCatalogue.named(".fault")?.usage == ".fault alloc [N]")
         #expect(DirectiveCatalogue.named(".record")?.interactiveOnly == true)
+        #expect(DirectiveCatalogue.named(".record")?.usage == ".record [-f] FILE|off")
         for spec in DirectiveCatalogue.all {
             #expect(!spec.summary.isEmpty && !spec.details.isEmpty)
-            // Optional parameters come last.
-            let firstOptional = spec.parameters.firstIndex { $0.optional } ?? spec.parameters.count
-            #expect(spec.parameters[firstOptional...].allSatisfy { $0.optional })
+            // Optional parameters come last, except a leading option word (`.record -f`).
+            var parameters = spec.parameters[...]
+            if let first = parameters.first, case .flag = first.kind { parameters = parameters.dropFirst() }
+            let firstOptional = parameters.firstIndex { $0.optional } ?? parameters.endIndex
+            #expect(parameters[firstOptional...].allSatisfy { $0.optional })
         }
     }
 

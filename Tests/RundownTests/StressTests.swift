@@ -75,7 +75,10 @@ struct StressTests {
             }
         }
         let waiter = TestThread("waiter") {
-            while tally.finished.load(ordering: .sequentiallyConsistent) < holderThreads {
+            // At least one round even when the holders finish before the waiter first runs.
+            while tally.finished.load(ordering: .sequentiallyConsistent) < holderThreads
+                || tally.rounds.load(ordering: .relaxed) == 0
+            {
                 do throws(RundownViolation) {
                     let outcome = try wait()
                     if outcome == .blocked { tally.blockedWaits.add(1, ordering: .relaxed) }

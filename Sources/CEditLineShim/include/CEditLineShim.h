@@ -36,6 +36,10 @@ void rdsh_el_attach_history(EditLine *_Nonnull el, History *_Nonnull h);
 const char *_Nullable rdsh_el_gets(EditLine *_Nonnull el, int *_Nonnull count,
                                    int *_Nonnull error_number);
 void rdsh_el_reset(EditLine *_Nonnull el);
+/// Redraws the line now (prompt, text, right prompt), from inside a bound function.
+void rdsh_el_refresh(EditLine *_Nonnull el);
+/// Queues keys as if typed next.
+void rdsh_el_push(EditLine *_Nonnull el, const char *_Nonnull keys);
 /// The edit buffer: *length bytes from *buffer, the cursor *cursor bytes in.
 void rdsh_el_line(EditLine *_Nonnull el, const char *_Nullable *_Nonnull buffer,
                   int *_Nonnull cursor, int *_Nonnull length);
@@ -60,6 +64,8 @@ int rdsh_history_count(History *_Nonnull h);
 void rdsh_sigint_install(void);
 /// Puts SIGINT back to its default action and unblocks it (no editor after all).
 void rdsh_sigint_restore(void);
+/// Returns whether a Ctrl-C is pending while a command runs (SIGINT blocked), and consumes it.
+int rdsh_sigint_pending_take(void);
 /// Returns whether SIGINT arrived since the last call, and clears the flag.
 int rdsh_sigint_take(void);
 

@@ -45,8 +45,19 @@ public struct DocSite: Sendable {
             }
             files.append((relative, String(decoding: bytes, as: UTF8.self)))
         }
+        // The C a scenario models lives beside it: `u01-x.rdsh` and `u01-x.c`.
+        var cSources: [String: String] = [:]
+        for relative in DocFiles.files(under: scriptsDirectory, suffix: ".c") {
+            guard let bytes = DocFiles.read(scriptsDirectory + "/" + relative) else {
+                throw Failure(message: "cannot read '\(scriptsDirectory)/\(relative)'")
+            }
+            cSources[String(relative.dropLast(2)) + ".rdsh"] = String(decoding: bytes, as: UTF8.self)
+        }
         let generator = DocGenerator(
-            scriptsLink: Self.relativePath(from: outputDirectory, to: scriptsDirectory))
+            scriptsLink: Self.relativePath(
+                from: Self.absolute(outputDirectory), to: Self.absolute(scriptsDirectory)),
+            scriptsArgument: scriptsDirectory, outputArgument: outputDirectory,
+            cSources: cSources)
         return generator.pages(for: files)
     }
 
@@ -100,6 +111,19 @@ public struct DocSite: Sendable {
         var path = path.isEmpty ? "." : path
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         return path
+    }
+
+    /// `path` made absolute against the working directory and normalised (no `.`, `..`), so
+    /// links are right for any pair of folders (`cd my && rdsh doc . -o ../mydocs`).
+    static func absolute(_ path: String) -> String {
+        var full = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            guard getcwd(&buffer, buffer.count) != nil else { return path }
+            full = String(cString: buffer) + "/" + path
+        }
+        let parts = components(of: full).filter { $0 != "/" && $0 != ".." }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// `to` as seen from `from` (both relative to the current directory, or both absolute).

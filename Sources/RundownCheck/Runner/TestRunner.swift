@@ -54,12 +54,6 @@ public struct TestRunner: Sendable {
     ///   - out: receives stdout text (one call per line, without the newline).
     ///   - err: receives stderr text.
     public func main(ci: Bool, out: (String) -> Void, err: (String) -> Void) -> Int32 {
-        if options.help {
-            for line in TestOptions.usage.split(separator: "\n", omittingEmptySubsequences: false) {
-                out(String(line))
-            }
-            return 0
-        }
         if options.accept, ci, !options.force {
             err("error: refusing to rewrite test files: the CI environment variable is set")
             err("hint: review accepted output locally, or pass --force (or --accept=force) to accept anyway")
@@ -80,14 +74,18 @@ public struct TestRunner: Sendable {
         if let filterOut = options.filterOut, let regex = try? Regex(filterOut) {
             files = files.filter { (try? regex.firstMatch(in: $0)) == nil }
         }
+        if files.isEmpty, unreadable.isEmpty {
+            // Nothing to test is a mistake in the paths or the filter, not a pass.
+            var selection = ""
+            if let filter = options.filter { selection += " matching --filter '\(filter)'" }
+            if let filterOut = options.filterOut { selection += " outside --filter-out '\(filterOut)'" }
+            err("error: no test files (*.rdsh) found in \(options.paths.joined(separator: " "))\(selection)")
+            err("hint: rdsh test takes .rdsh files and folders that contain them, e.g. 'rdsh test scripts/'")
+            return 2
+        }
         if options.list {
             for file in files { out(file) }
             return 0
-        }
-        if files.isEmpty, unreadable.isEmpty {
-            err(
-                "warning: no test files found in \(options.paths.joined(separator: " "))"
-                    + (options.filter.map { " matching --filter '\($0)'" } ?? ""))
         }
 
         if options.tap { TAPReport.header(count: files.count + unreadable.count).forEach(out) }

@@ -171,7 +171,7 @@ extension Session {
     private func initializeCacheAwareCheck(_ c: CallContext) -> ContractVerdict {
         let expected = CacheAwareRundownRef.size(processorCount: options.processors)
         if let handle = c.handle, case .cacheAware(let ref) = handle.value {
-            let snapshot = ref.snapshot()
+            let snapshot = ref.checkedSnapshot()
             if snapshot.state == .freed { return ContractVerdict(error: useAfterFree(c, handle: handle)) }
             if ref.isAllocated {
                 return ContractVerdict(
@@ -200,21 +200,37 @@ extension Session {
                     ))
             }
             if c.size != ref.storageSize {
-                return ContractVerdict(error: sizeMismatch(c, expected: ref.storageSize))
+                return ContractVerdict(error: sizeMismatch(c, expected: ref.storageSize, laidOut: true))
             }
             return .ok
         }
-        if c.size != expected { return ContractVerdict(error: sizeMismatch(c, expected: expected)) }
+        if c.size != expected {
+            return ContractVerdict(error: sizeMismatch(c, expected: expected, laidOut: false))
+        }
         return .ok
     }
 
-    private func sizeMismatch(_ c: CallContext, expected: Int) -> Diagnostic {
-        error(
-            .sizeMismatch, c,
-            "storage size \(c.size) is not what ExSizeOfRundownProtectionCacheAware returns (\(expected) with \(options.processors) processor\(options.processors == 1 ? "" : "s"))",
+    /// The numbers as they are: the size given, the size expected (what the object was laid
+    /// out for, or what ExSizeOf returns now), and what ExSizeOf returns now with how many
+    /// processors; plus the processor count the given size belongs to, when there is one.
+    private func sizeMismatch(_ c: CallContext, expected: Int, laidOut: Bool) -> Diagnostic {
+        let processors = options.processors
+        let now = CacheAwareRundownRef.size(processorCount: processors)
+        let plural = processors == 1 ? "" : "s"
+        var message =
+            laidOut
+            ? "storage size \(c.size) is not the \(expected) bytes \(c.handleName) was laid out for (ExSizeOfRundownProtectionCacheAware returns \(now) now, with \(processors) processor\(plural))"
+            : "storage size \(c.size) is not what ExSizeOfRundownProtectionCacheAware returns now: \(now) (\(processors) processor\(plural))"
+        if let other = (1...DirectiveCatalogue.maximumProcessorCount).first(where: {
+            CacheAwareRundownRef.size(processorCount: $0) == c.size
+        }), other != processors {
+            message += "; \(c.size) is the size for \(other) processor\(other == 1 ? "" : "s")"
+        }
+        return error(
+            .sizeMismatch, c, message,
             handle: nil, real: RundownViolation.sizeMismatch(given: c.size, expected: expected).realWindows,
             hint:
-                "n = ExSizeOfRundownProtectionCacheAware, then ExInitializeRundownProtectionCacheAware \(c.handleName) n"
+                "n = ExSizeOfRundownProtectionCacheAware after the last .processors, then ExInitializeRundownProtectionCacheAware \(c.handleName) n"
         )
     }
 
@@ -291,11 +307,12 @@ extension Session {
         case .stale where !cacheAware:
             let warning = Diagnostic(
                 .waitOnStale,
-                "\(c.handleName) is stale: its last wait returned without ExRundownCompleted; this wait returns at once as documented",
+                "\(c.handleName) is stale (its last wait returned without ExRundownCompleted): rdsh returns from this wait at once, as the documentation says; real Windows hangs",
                 location: c.location, length: c.length,
                 notes: [
                     realWindowsNote(
-                        "the second wait reads the dead wait block's address as a count and hangs forever"),
+                        "the kernel returns at once only for a word that is exactly EX_RUNDOWN_ACTIVE; this word still points at the first wait's dead wait block, whose address the second wait reads as a count, so it hangs forever"
+                    ),
                     "hint: call ExRundownCompleted \(c.handleName) after the first wait",
                 ])
             return ContractVerdict(error: nil, warnings: [warning])

@@ -7,28 +7,33 @@ public enum HelpText {
     /// `.help` without an argument: every routine by family, the other forms, every directive.
     public static func overview() -> [String] {
         var lines: [String] = ["Routines (.help NAME for the signature, contract and an example):"]
+        // One column for every group, so the summaries line up down the whole screen.
+        let otherForms = [
+            (
+                "EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]",
+                "declare a zero-filled (or run-down) plain reference"
+            ),
+            ("T: COMMAND", "run COMMAND on the real thread T (default: main)"),
+            ("NAME = ROUTINE ARGS...", "bind the result (a handle, a number or a boolean)"),
+            ("# text", "a comment (#> and #! lines are expectations)"),
+        ]
+        let width = max(
+            RoutineCatalogue.all.map(\.name.count).max() ?? 0,
+            otherForms.map(\.0.count).max() ?? 0,
+            DirectiveCatalogue.all.map(\.usage.count).max() ?? 0)
         for family in RoutineFamily.allCases {
             let routines = RoutineCatalogue.routines(in: family)
             guard !routines.isEmpty else { continue }
             lines.append("  \(family.rawValue):")
-            let width = routines.map(\.name.count).max() ?? 0
             for routine in routines {
                 lines.append("    \(pad(routine.name, width))  \(routine.summary)")
             }
         }
         lines.append("Other forms:")
-        lines.append(
-            "    EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]  declare a zero-filled (or run-down) plain reference"
-        )
-        lines.append(
-            "    T: COMMAND                                 run COMMAND on the real thread T (default: main)")
-        lines.append(
-            "    NAME = ROUTINE ARGS...                     bind the result (a handle, a number or a boolean)"
-        )
-        lines.append(
-            "    # text                                     a comment (#> and #! lines are expectations)")
+        for (form, meaning) in otherForms {
+            lines.append("    \(pad(form, width))  \(meaning)")
+        }
         lines.append("Directives:")
-        let width = DirectiveCatalogue.all.map(\.usage.count).max() ?? 0
         for directive in DirectiveCatalogue.all {
             lines.append("    \(pad(directive.usage, width))  \(directive.summary)")
         }
@@ -105,7 +110,8 @@ public enum HelpText {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
-    /// Greedy word wrap at 100 columns.
+    /// Greedy word wrap at 100 columns. A `code span` is one word: a line never breaks inside
+    /// code, so a command can be copied from the help as written.
     static func wrap(_ text: String, indent: String, continuation: String? = nil, width: Int = 100)
         -> [String]
     {
@@ -113,7 +119,7 @@ public enum HelpText {
         var current = indent
         var empty = true
         let next = continuation ?? indent
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+        for word in words(text) {
             if !empty && current.count + 1 + word.count > width {
                 lines.append(current)
                 current = next
@@ -124,5 +130,23 @@ public enum HelpText {
         }
         if !empty { lines.append(current) }
         return lines
+    }
+
+    /// Blank-separated words, except that a backtick span stays one word with its blanks.
+    static func words(_ text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var inCode = false
+        for character in text {
+            if character == "`" { inCode.toggle() }
+            if !inCode && (character == " " || character == "\n") {
+                if !current.isEmpty { result.append(current) }
+                current = ""
+            } else {
+                current.append(character == "\n" ? " " : character)
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
     }
 }

@@ -45,7 +45,7 @@ final class Handle {
     var snapshot: RundownSnapshot? {
         switch value {
         case .plain(let ref): ref.snapshot()
-        case .cacheAware(let ref): ref.snapshot()
+        case .cacheAware(let ref): ref.checkedSnapshot()
         default: nil
         }
     }

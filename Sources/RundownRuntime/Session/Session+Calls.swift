@@ -82,7 +82,8 @@ extension Session {
                 } else if operation == .initializeCacheAware {
                     created = .null  // made by the call itself, on the thread
                 } else {
-                    reportUnknownHandle(name, at: handleSpan, sourceText: sourceText)
+                    reportUnknownHandle(
+                        name, at: handleSpan, sourceText: sourceText, cacheAware: operation.isCacheAware)
                     return
                 }
             }
@@ -296,18 +297,25 @@ extension Session {
         case .none:
             break
         case .violation(let violation):
-            if pending.operation.isWait, let object = pending.object { observer.unregister(object: object) }
-            handle?.waiter = nil
+            // A refused call changes nothing: only a refused wait had registered a waiter.
+            if pending.operation.isWait {
+                if let object = pending.object { observer.unregister(object: object) }
+                handle?.waiter = nil
+            }
             report(libraryViolation(violation, pending), sourceText: sourceText)
         case .boolean(let granted):
             if granted {
                 handle?.ledger.acquired(thread: worker.name, count: pending.count, call: pending.display)
             }
             output(granted ? "TRUE" : "FALSE")
-            if let binding = pending.binding { bind(binding, .boolean(granted), at: pending.location) }
+            if let binding = pending.binding {
+                bind(binding, .boolean(granted), at: pending.location, sourceText: sourceText)
+            }
         case .size(let size):
             output(String(size))
-            if let binding = pending.binding { bind(binding, .number(size), at: pending.location) }
+            if let binding = pending.binding {
+                bind(binding, .number(size), at: pending.location, sourceText: sourceText)
+            }
         case .wait:
             if let object = pending.object { observer.unregister(object: object) }
             handle?.waiter = nil
@@ -341,12 +349,14 @@ extension Session {
                         location: pending.location, object: object)
                     allocations.append(allocation)
                     if pending.binding != nil {
-                        bind(name, .cacheAware(object), at: pending.location)
+                        bind(name, .cacheAware(object), at: pending.location, sourceText: sourceText)
                         handles[name]?.allocation = allocation
                     }
                 } else {
                     output("NULL")
-                    if pending.binding != nil { bind(name, .null, at: pending.location) }
+                    if pending.binding != nil {
+                        bind(name, .null, at: pending.location, sourceText: sourceText)
+                    }
                 }
             } else if let object {
                 bind(handleName, .cacheAware(object), at: pending.handleLocation)
@@ -359,9 +369,11 @@ extension Session {
         return false
     }
 
-    /// Binds (or rebinds) a name.
-    func bind(_ name: String, _ value: Handle.Value, at location: SourceLocation) {
+    /// Binds (or rebinds) a name. A `NAME = ...` line (`sourceText` given) that rebinds a name
+    /// still holding an object warns first (HANDLE_REBOUND).
+    func bind(_ name: String, _ value: Handle.Value, at location: SourceLocation, sourceText: String? = nil) {
         if let existing = handles[name] {
+            if let sourceText { warnIfRebindingLoses(existing, at: location, sourceText: sourceText) }
             existing.value = value
             existing.location = location
             existing.ledger.clear()
@@ -474,8 +486,11 @@ extension Session {
         return false
     }
 
+    /// `cacheAware` says which family the routine belongs to, so the note suggests creators
+    /// that give the routine an object it accepts (nil: either family, `.show`).
     func reportUnknownHandle(
-        _ name: String, at span: (location: SourceLocation, length: Int), sourceText: String?
+        _ name: String, at span: (location: SourceLocation, length: Int), sourceText: String?,
+        cacheAware: Bool? = nil
     ) {
         var notes: [String] = []
         if let suggestion = NameSuggester.didYouMean(NameSuggester.suggestions(for: name, among: handleOrder))
@@ -483,15 +498,29 @@ extension Session {
             notes.append(suggestion)
         }
         if handleOrder.isEmpty {
-            notes.append(
-                "no handles yet: ExInitializeRundownProtection \(name) or EX_RUNDOWN_REF \(name) creates one")
+            notes.append("no handles yet: " + Self.creators(of: name, cacheAware: cacheAware))
         } else {
             notes.append("known handles: " + handleOrder.joined(separator: ", "))
+        }
+        if !handleOrder.isEmpty, cacheAware == true {
+            notes.append("for a cache-aware routine, " + Self.creators(of: name, cacheAware: true))
         }
         report(
             Diagnostic(
                 .unknownHandle, "unknown handle '\(name)'", location: span.location, length: span.length,
                 notes: notes), sourceText: sourceText)
+    }
+
+    /// The commands that create an object called `name` for a routine of that family.
+    static func creators(of name: String, cacheAware: Bool?) -> String {
+        let plain = "ExInitializeRundownProtection \(name) or EX_RUNDOWN_REF \(name) creates one"
+        let cache =
+            "\(name) = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdTg' or ExInitializeRundownProtectionCacheAware \(name) n (with n = ExSizeOfRundownProtectionCacheAware)"
+        switch cacheAware {
+        case true?: return cache + " creates one"
+        case false?: return plain
+        case nil: return plain + "; a cache-aware one: " + cache
+        }
     }
 
     private func reportThreadBlocked(_ worker: Worker, call: Call, sourceText: String) {

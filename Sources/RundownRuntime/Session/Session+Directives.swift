@@ -60,7 +60,7 @@ extension Session {
         case ".bail":
             guard let on = arguments.first?.isOn else { return bad("expected on or off", 0) }
             options.bail = on
-        case ".exit":
+        case ".exit", ".quit":
             shouldExit = true
         case ".cpu":
             guard arguments.count == 2, let processor = arguments[1].integer,
@@ -71,6 +71,19 @@ extension Session {
                     arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
             else { return }
             target.cpu = processor
+            if processor >= options.processors {
+                let span = argumentSpan(1)
+                let slots = options.processors
+                report(
+                    Diagnostic(
+                        .noSuchProcessor,
+                        "processor \(processor) does not exist on a \(slots)-processor machine (processors 0...\(slots - 1))",
+                        location: span.location, length: span.length,
+                        notes: [
+                            "a cache-aware call on \(target.name) uses slot \(processor) mod the object's slot count: slot \(processor % slots) of an object made with \(slots) processor\(slots == 1 ? "" : "s")",
+                            "hint: .processors \(processor + 1) first, if the machine should have that processor",
+                        ]), sourceText: sourceText)
+            }
         case ".processors":
             guard let count = arguments.first?.integer, count >= 1,
                 count <= DirectiveCatalogue.maximumProcessorCount
@@ -86,8 +99,25 @@ extension Session {
                 let target = knownOrNewThread(
                     arguments[0].text, span: argumentSpan(0), sourceText: sourceText)
             else { return }
+            if target.status == .blocked || target.status == .hung {
+                // A thread parked in a wait is not running code: nothing can raise its IRQL.
+                let what = target.current.map { "\($0.display)" } ?? "a wait"
+                let span = argumentSpan(0)
+                return report(
+                    Diagnostic(
+                        .threadBlocked,
+                        "thread \(target.name) is blocked in \(what): its IRQL cannot change until it returns",
+                        location: span.location, length: span.length,
+                        notes: [
+                            "real Windows: a thread raises its own IRQL (KeRaiseIrql) while it runs; a waiting thread runs nothing, and a wait is only legal at IRQL <= APC_LEVEL anyway",
+                            "hint: release what \(target.name) waits for first, then set its IRQL",
+                        ]), sourceText: sourceText)
+            }
             target.irql = level.rawValue
         case ".reset":
+            // What Ctrl-D would have said, before it is forgotten.
+            reportDeadlocks()
+            reportLeaks()
             restart()
             options = initialOptions
         case ".fault":
@@ -131,7 +161,7 @@ extension Session {
             if let waiter = handle.waiter, snapshot.state == .waiting { text += " waiter=\(waiter.name)" }
             return text
         case .cacheAware(let ref):
-            let snapshot = ref.snapshot()
+            let snapshot = ref.checkedSnapshot()
             var text = "\(handle.name): state=\(snapshot.state.rawValue) holders=\(snapshot.holders)"
             if let slots = snapshot.slots, snapshot.state != .freed {
                 text += " slots=[" + slots.map(String.init).joined(separator: ",") + "]"

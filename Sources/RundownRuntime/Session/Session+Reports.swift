@@ -25,17 +25,19 @@ extension Session {
                     "the wait has no timeout and cannot be cancelled: \(worker.name) hangs forever (an unload that never finishes)"
                 ))
             notes.append("hint: release every reference acquired on \(handle.name) before the script ends")
+            // Located at the blocked call, so `rdsh run a.rdsh b.rdsh` says which file it is in
+            // (the transcript form stays without a location).
             report(
                 Diagnostic(
                     .deadlock,
                     "thread \(worker.name) is still blocked in \(pending.display)",
-                    notes: notes), sourceText: nil)
+                    location: pending.location, notes: notes), sourceText: nil)
         }
     }
 
     func snapshotOf(_ object: AnyObject?) -> RundownSnapshot? {
         if let ref = object as? RundownRef { return ref.snapshot() }
-        if let ref = object as? CacheAwareRundownRef { return ref.snapshot() }
+        if let ref = object as? CacheAwareRundownRef { return ref.checkedSnapshot() }
         return nil
     }
 
@@ -45,7 +47,8 @@ extension Session {
             report(
                 Diagnostic(
                     .poolLeak,
-                    "\(allocation.name): \(allocation.poolType.rawValue) allocation with tag '\(tagText(allocation))' was never freed",
+                    "\(allocation.name): \(allocation.object.storageSize) bytes of \(allocation.poolType.rawValue) with tag \(PoolTag.display(allocation.tag)) were never freed",
+                    location: allocation.location,
                     notes: [
                         realWindowsNote(
                             "the pool block leaks until reboot; with Driver Verifier's pool tracking the driver's unload bugchecks (0xC4, parameter 0x62)"
@@ -53,13 +56,5 @@ extension Session {
                         "hint: ExFreeCacheAwareRundownProtection \(allocation.name) after its rundown",
                     ]), sourceText: nil)
         }
-    }
-
-    private func tagText(_ allocation: Allocation) -> String {
-        var text = allocation.tagText
-        if text.hasPrefix("'") && text.hasSuffix("'") && text.count >= 2 {
-            text = String(text.dropFirst().dropLast())
-        }
-        return text
     }
 }

@@ -45,6 +45,13 @@ public final class Session {
     /// The script should stop: `.exit`, or an error while bail is on.
     public var shouldStop: Bool { shouldExit || bailed }
 
+    /// Asked before each line of a `.read` file: `true` stops every `.read` in progress (the
+    /// REPL's Ctrl-C). Top-level lines are not asked: the caller owns that loop.
+    public var interruptRequested: (() -> Bool)?
+    /// Where the last interrupted `.read` stopped (file, and the line that did not run); the
+    /// caller reads and clears it.
+    public var interruptedRead: (file: String, line: Int)?
+
     /// Directives the session does not implement itself (the REPL's `.record`): return `true`
     /// when handled. Called before the session reports UNKNOWN_DIRECTIVE.
     public var externalDirectiveHandler:
@@ -69,6 +76,7 @@ public final class Session {
         // Bail stops the rest of one input unit (a script, a .read file); the next
         // interactive line runs again.
         bailed = false
+        interruptedRead = nil
         topFile = location.file
         topLine = location.line
         if options.echo { echo(line) }
@@ -132,6 +140,13 @@ public final class Session {
         }
         for line in lines {
             if shouldStop { break }
+            if !topLevel {
+                if interruptedRead != nil { break }
+                if let interruptRequested, interruptRequested() {
+                    interruptedRead = (file, line.number)
+                    break
+                }
+            }
             if topLevel {
                 topLine = line.number
                 if options.echo { echo(line.text) }
@@ -235,7 +250,7 @@ public final class Session {
             let outstanding = ref.snapshot().holders
             if outstanding > 0 { try? ref.release(count: UInt32(clamping: outstanding)) }
         } else if let ref = call.object as? CacheAwareRundownRef {
-            let outstanding = ref.snapshot().holders
+            let outstanding = ref.checkedSnapshot().holders
             if outstanding > 0 { try? ref.release(processor: 0, count: UInt32(clamping: outstanding)) }
         }
     }

@@ -8,12 +8,20 @@ public final class TerminalSink: TranscriptSink {
     private let out: OutputStream
     private let err: OutputStream
     private let colour: Bool
+    /// Diagnostics located in this input (the REPL's `<stdin>`) print without `file:line:col:`.
+    private let unlocatedInput: String?
 
     /// - Parameters:
     ///   - colour: tint severities and carets (only when stderr is a terminal and NO_COLOR is unset).
     ///   - output / error: file descriptors (stdout and stderr by default).
-    public init(colour: Bool = false, output: Int32 = STDOUT_FILENO, error: Int32 = STDERR_FILENO) {
+    ///   - unlocatedInput: the name of an input whose diagnostics carry no location (the REPL's
+    ///     prompt: the line is on the screen just above, grammar.md section 4.3).
+    public init(
+        colour: Bool = false, output: Int32 = STDOUT_FILENO, error: Int32 = STDERR_FILENO,
+        unlocatedInput: String? = nil
+    ) {
         self.colour = colour
+        self.unlocatedInput = unlocatedInput
         out = OutputStream(descriptor: output)
         err = OutputStream(descriptor: error)
     }
@@ -26,7 +34,10 @@ public final class TerminalSink: TranscriptSink {
             // The headline carries the whole diagnostic; its note entries are rendered with it.
             guard let diagnostic = entry.diagnostic else { return }
             out.flush()
-            for line in DiagnosticRenderer.terminal(diagnostic, sourceLine: entry.sourceText, color: colour) {
+            let located = unlocatedInput == nil || diagnostic.location?.file != unlocatedInput
+            for line in DiagnosticRenderer.terminal(
+                diagnostic, sourceLine: entry.sourceText, color: colour, showLocation: located)
+            {
                 err.writeLine(line)
             }
             err.flush()
