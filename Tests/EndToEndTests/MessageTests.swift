@@ -88,10 +88,10 @@ import Testing
 
             """)
         #expect(
-            r.stderr.contains("C: 344 bytes of NonPagedPool with tag 'RdTg' (line 1) were never freed"),
+            r.stderr.contains("C: 344 bytes of NonPagedPool with tag 'RdTg' were never freed"),
             "\(r.stderr)")
         #expect(
-            r.stderr.contains("D: 344 bytes of NonPagedPool with tag 0x01020304 (line 2) were never freed"))
+            r.stderr.contains("D: 344 bytes of NonPagedPool with tag 0x01020304 were never freed"))
         #expect(!r.stderr.contains("'0x"))
     }
 

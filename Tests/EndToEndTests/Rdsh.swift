@@ -21,10 +21,12 @@ struct Rdsh {
     }
 
     /// Runs `rdsh ARGS`, feeding `stdin`, in `directory`, with extra environment variables.
+    /// A run still going after `timeout` seconds is killed (SIGKILL) and reported as status
+    /// 137 with a note on stderr, so a hang fails the test instead of stalling the suite.
     @discardableResult
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:],
-        directory: URL? = nil
+        directory: URL? = nil, timeout: Double = 60
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
@@ -41,6 +43,10 @@ struct Rdsh {
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a full stderr pipe cannot stall the child.
@@ -50,10 +56,12 @@ struct Rdsh {
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !reader.isFinished { usleep(1000) }
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         return Result(
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self),
-            status: process.terminationStatus)
+            stderr: String(decoding: errData, as: UTF8.self)
+                + (killed ? "\n[test] rdsh \(arguments.joined(separator: " ")) killed after \(timeout) s\n" : ""),
+            status: killed ? 137 : process.terminationStatus)
     }
 
     /// A fresh temporary directory for one test.

@@ -362,7 +362,7 @@ import Testing
         let run = try Rdsh.run(["run", "-"], stdin: script)
         #expect(
             piped.stdout
-                == "TRUE\n[W] blocked in ExWaitForRundownProtectionRelease R\n    1 reference outstanding on R: 1 by main (line 2)\n"
+                == "TRUE\n[W] blocked in ExWaitForRundownProtectionRelease R\n    1 reference outstanding on R: 1 by main (ExAcquireRundownProtection R)\n"
         )
         #expect(piped.stdout == run.stdout)
         #expect(piped.stderr == run.stderr)
