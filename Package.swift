@@ -47,3 +47,11 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["rdsh", "RundownScript"]),
     ]
 )
+
+// The libFuzzer target over parser and session: `RDSH_FUZZ=1 swift build --sanitize=fuzzer
+// --product RundownFuzz` (`.ci/fuzz` does it). Off otherwise: a plain build cannot link it.
+if Context.environment["RDSH_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(name: "RundownFuzz", dependencies: ["RundownScript", "RundownRuntime"]))
+    package.products.append(.executable(name: "RundownFuzz", targets: ["RundownFuzz"]))
+}
