@@ -1,5 +1,6 @@
 import ArgumentParser
 import RundownBench
+import RundownRuntime
 
 #if canImport(Glibc)
     @preconcurrency import Glibc
@@ -41,6 +42,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutputGuard.install()
         let options = BenchOptions(quick: quick, filter: filter, repetitions: repetitions)
         let report = RundownBench.run(options) { line in
             // Progress goes to stderr so stdout stays the report (table or JSON).

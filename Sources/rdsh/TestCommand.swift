@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import RundownCheck
+import RundownRuntime
 
 /// `rdsh test PATH...`: runs scripts and checks their `#>`/`#!` expectations.
 ///
@@ -16,6 +17,7 @@ struct TestCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        StandardOutputGuard.install(failureStatus: 2)
         let options: TestOptions
         do throws(UsageError) {
             options = try TestOptions.parse(arguments)

@@ -50,4 +50,12 @@ void rd_set_thread_name(const char *name);
 /// Monotonic clock in nanoseconds.
 uint64_t rd_now_ns(void);
 
+/// Flushes C `stdout` (Swift's `print`). Returns 0 when everything printed so far was
+/// written, else the errno of the failure, or -1 when a write failed earlier and its errno is gone.
+int rd_flush_stdout(void);
+
+/// Restores the default action of SIGQUIT (terminate with a core dump), replacing the Swift
+/// runtime's backtracer, which otherwise prints "Program crashed" and never exits.
+void rd_default_sigquit(void);
+
 #endif

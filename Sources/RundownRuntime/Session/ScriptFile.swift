@@ -57,6 +57,7 @@ public enum ScriptFile {
     }
 
     static func errorText(_ code: Int32) -> String {
+        if code == ELOOP { return "symbolic link loop (too many levels of symbolic links)" }
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text)
     }
