@@ -32,6 +32,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case deadlock = "DEADLOCK"
     case threadBlocked = "THREAD_BLOCKED"
     case watchdog = "WATCHDOG"
+    case threadLimit = "THREAD_LIMIT"
 
     // MARK: Names
     case unknownHandle = "UNKNOWN_HANDLE"
@@ -83,7 +84,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
             .contract
         case .freeNotAllocated, .freeWhileInUse, .useAfterFree, .sizeMismatch, .nullHandle, .poolLeak:
             .storage
-        case .deadlock, .threadBlocked, .watchdog:
+        case .deadlock, .threadBlocked, .watchdog, .threadLimit:
             .execution
         case .unknownHandle, .unknownThread, .unknownRoutine, .unknownDirective:
             .names
