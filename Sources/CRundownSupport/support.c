@@ -81,3 +81,15 @@ void rd_default_sigquit(void) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGQUIT, &action, NULL);
 }
+
+#include <sys/prctl.h>
+#ifndef PR_FUTEX_HASH
+#define PR_FUTEX_HASH 78
+#define PR_FUTEX_HASH_SET_SLOTS 1
+#endif
+
+int rd_use_global_futex_hash(void) {
+    static int result = 1;
+    if (result == 1) result = prctl(PR_FUTEX_HASH, PR_FUTEX_HASH_SET_SLOTS, 0, 0, 0) == 0 ? 0 : errno;
+    return result;
+}

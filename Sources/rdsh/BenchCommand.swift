@@ -51,9 +51,9 @@ struct BenchCommand: ParsableCommand {
         if report.sections.isEmpty {
             throw ValidationError(
                 "--filter '\(filter ?? "")' selects nothing (try: library, plain, cache-aware, drain, interpreter, "
-                    + "script-main, rdsh-run, test-runner)")
+                    + "script-main, rdsh-run, test-runner, scale)")
         }
         print(json ? RundownBench.json(report) : RundownBench.table(report))
-        if strict && !report.allTargetsPassed { throw ExitCode(1) }
+        if !report.allTargetsPassed && (strict || report.sections.contains { $0.name == "scale" }) { throw ExitCode(1) }
     }
 }

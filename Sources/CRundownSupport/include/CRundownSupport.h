@@ -58,4 +58,10 @@ int rd_flush_stdout(void);
 /// runtime's backtracer, which otherwise prints "Program crashed" and never exits.
 void rd_default_sigquit(void);
 
+/// Makes the process use the kernel's global futex hash rather than a private one (Linux
+/// 6.17+ gives a process a small private hash; with thousands of parked threads its chains
+/// grow and every wake walks them). Once per process; returns 0, or the errno of prctl
+/// (EINVAL on older kernels, where the global hash is the only one).
+int rd_use_global_futex_hash(void);
+
 #endif
