@@ -80,6 +80,12 @@ void rd_default_sigquit(void) {
     action.sa_handler = SIG_DFL;
     sigemptyset(&action.sa_mask);
     sigaction(SIGQUIT, &action, NULL);
+    /* A parent may have blocked it (a test runner's threads do): unblock it here, so every
+       thread created later inherits the unblocked mask. */
+    sigset_t quit;
+    sigemptyset(&quit);
+    sigaddset(&quit, SIGQUIT);
+    pthread_sigmask(SIG_UNBLOCK, &quit, NULL);
 }
 
 #include <sys/prctl.h>

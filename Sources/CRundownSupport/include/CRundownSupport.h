@@ -55,7 +55,8 @@ uint64_t rd_now_ns(void);
 int rd_flush_stdout(void);
 
 /// Restores the default action of SIGQUIT (terminate with a core dump), replacing the Swift
-/// runtime's backtracer, which otherwise prints "Program crashed" and never exits.
+/// runtime's backtracer, which otherwise prints "Program crashed" and never exits, and
+/// unblocks it in the calling thread (and so in the threads it creates later).
 void rd_default_sigquit(void);
 
 /// Makes the process use the kernel's global futex hash rather than a private one (Linux
