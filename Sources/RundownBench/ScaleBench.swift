@@ -33,7 +33,9 @@ public struct ScaleBench: BenchSection {
                 name: "pool", label: "cache-aware allocations, then their frees", small: 500 * scale,
                 script: { size, _ in
                     var text = ""
-                    for i in 0..<size { text += "C\(i) = ExAllocateCacheAwareRundownProtection NonPagedPool 'RtSc'\n" }
+                    for i in 0..<size {
+                        text += "C\(i) = ExAllocateCacheAwareRundownProtection NonPagedPool 'RtSc'\n"
+                    }
                     for i in 0..<size { text += "ExFreeCacheAwareRundownProtection C\(i)\n" }
                     return text
                 }),
@@ -66,7 +68,8 @@ public struct ScaleBench: BenchSection {
                         String(repeating: "ExAcquireRundownProtection R\n", count: perLeaf / 2 + perLeaf % 2)
                             + String(repeating: "ExReleaseRundownProtection R\n", count: perLeaf / 2))
                     _ = ScaleBench.write(
-                        FileSystemPath.join(directory, middle), String(repeating: ".read \(leaf)\n", count: 10))
+                        FileSystemPath.join(directory, middle),
+                        String(repeating: ".read \(leaf)\n", count: 10))
                     return "EX_RUNDOWN_REF R\n" + String(repeating: ".read \(middle)\n", count: 10)
                 }),
             GrowthCase(
@@ -89,7 +92,9 @@ public struct ScaleBench: BenchSection {
         guard let made = mkdtemp(&template) else {
             return BenchSectionReport(
                 name: name, title: title,
-                notes: ["not measured: cannot create a temporary directory: \(String(cString: strerror(errno)))"])
+                notes: [
+                    "not measured: cannot create a temporary directory: \(String(cString: strerror(errno)))"
+                ])
         }
         let directory = String(cString: made)
         defer { ScaleBench.removeTree(directory) }
@@ -112,7 +117,8 @@ public struct ScaleBench: BenchSection {
                     best = min(best, rd_now_ns() &- start)
                     if growth.expectsClean && session.errorCount != 0 {
                         notes.append(
-                            "\(growth.name) at \(size): \(session.errorCount) errors: the figure is not valid")
+                            "\(growth.name) at \(size): \(session.errorCount) errors: the figure is not valid"
+                        )
                     }
                 }
                 let elapsed = Double(best) / 1e9

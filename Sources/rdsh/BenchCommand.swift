@@ -54,6 +54,8 @@ struct BenchCommand: ParsableCommand {
                     + "script-main, rdsh-run, test-runner, scale)")
         }
         print(json ? RundownBench.json(report) : RundownBench.table(report))
-        if !report.allTargetsPassed && (strict || report.sections.contains { $0.name == "scale" }) { throw ExitCode(1) }
+        if !report.allTargetsPassed && (strict || report.sections.contains { $0.name == "scale" }) {
+            throw ExitCode(1)
+        }
     }
 }

@@ -15,9 +15,13 @@ import Testing
         }
         var path: String { url.path }
         func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-        func write(_ name: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: URL(fileURLWithPath: file(name))) }
+        func write(_ name: String, _ bytes: [UInt8]) throws {
+            try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
+        }
         func write(_ name: String, _ text: String) throws { try write(name, Array(text.utf8)) }
-        func bytes(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: file(name)))) }
+        func bytes(_ name: String) throws -> [UInt8] {
+            [UInt8](try Data(contentsOf: URL(fileURLWithPath: file(name))))
+        }
         func status(_ name: String) -> stat {
             var st = stat()
             stat(file(name), &st)
@@ -38,7 +42,8 @@ import Testing
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
         process.currentDirectoryURL = directory
-        let output = Pipe(), error = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
@@ -50,7 +55,8 @@ import Testing
         process.waitUntilExit()
         while !reader.isFinished { usleep(1000) }
         return Rdsh.Result(
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self),
             status: process.terminationStatus)
     }
 
@@ -141,7 +147,9 @@ import Testing
         #expect(chown(dir.file("o.rdsh"), 65534, 65534) == 0)
         let result = try dir.rdsh(["test", "--accept", "o.rdsh"])
         #expect(result.status == 0, "\(result.stdout)")
-        #expect(try dir.bytes("o.rdsh") == Array(Self.failing.replacingOccurrences(of: "FALSE", with: "TRUE").utf8))
+        #expect(
+            try dir.bytes("o.rdsh")
+                == Array(Self.failing.replacingOccurrences(of: "FALSE", with: "TRUE").utf8))
         #expect(dir.status("o.rdsh").st_uid == 65534)
         #expect(dir.status("o.rdsh").st_mode & 0o777 == 0o666)
     }
@@ -229,7 +237,8 @@ import Testing
         try dir.write("a.rdsh", "EX_RUNDOWN_REF R\nExAcquireRundownProtection R\n#> TRUE\n")
         for command in [
             "\"$RDSH\" run a.rdsh", "\"$RDSH\" test a.rdsh", "\"$RDSH\" test --tap a.rdsh",
-            "\"$RDSH\" doc --check " + dir.path + " -o " + dir.path + "/docs || \"$RDSH\" doc " + dir.path + " -o "
+            "\"$RDSH\" doc --check " + dir.path + " -o " + dir.path + "/docs || \"$RDSH\" doc " + dir.path
+                + " -o "
                 + dir.path + "/docs",
         ] {
             let result = try Self.shell("\(command) \(redirection)", in: dir.url)
@@ -313,11 +322,14 @@ import Testing
         let dir = try Dir()
         try dir.write(
             "top.rdsh",
-            "EX_RUNDOWN_REF R\n" + String(repeating: ".read l1.inc\n", count: 8) + "ExAcquireRundownProtection R\n")
+            "EX_RUNDOWN_REF R\n" + String(repeating: ".read l1.inc\n", count: 8)
+                + "ExAcquireRundownProtection R\n")
         for level in 1...6 {
             try dir.write(
                 "l\(level).inc",
-                level < 6 ? String(repeating: ".read l\(level + 1).inc\n", count: 10) : String(repeating: "# leaf\n", count: 10))
+                level < 6
+                    ? String(repeating: ".read l\(level + 1).inc\n", count: 10)
+                    : String(repeating: "# leaf\n", count: 10))
         }
         let result = try dir.rdsh(["run", "top.rdsh"])
         #expect(result.status == 1)

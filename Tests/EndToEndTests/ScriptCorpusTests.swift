@@ -62,7 +62,7 @@ import Testing
     static let unshowable: [String: String] = [
         "THREAD_LIMIT": "needs a script that names 10000 threads; EndToEndTests/SafetyTests shows it",
         "WATCHDOG":
-            "reports a bug in rdsh itself (a thread that neither finished nor parked); no correct run produces it"
+            "reports a bug in rdsh itself (a thread that neither finished nor parked); no correct run produces it",
     ]
 
     @Test func everyDiagnosticCodeIsShownBySomeScript() throws {

@@ -92,14 +92,16 @@ final class ChangingEngine: ScriptEngine, @unchecked Sendable {
         let notes = result.failures.first?.notes ?? []
         #expect(
             notes.contains {
-                $0.hasPrefix("--accept gave up after \(TestRunner.maximumAcceptPasses) passes: the output at line 2")
+                $0.hasPrefix(
+                    "--accept gave up after \(TestRunner.maximumAcceptPasses) passes: the output at line 2")
             }, "\(notes)")
         #expect(dir.read("n.rdsh") == text)
     }
 
     /// Bytes that are not UTF-8 on lines accept does not rewrite come back unchanged.
     @Test func acceptedBytesKeepInvalidUTF8AndEachLinesEnding() {
-        let bytes: [UInt8] = Array("say x\r\n#> y\r\n# \u{0}".utf8).dropLast() + [0xFF, 0x0A] + Array("say z\n".utf8)
+        let bytes: [UInt8] =
+            Array("say x\r\n#> y\r\n# \u{0}".utf8).dropLast() + [0xFF, 0x0A] + Array("say z\n".utf8)
         let script = TestScript(bytes: bytes, path: "b.rdsh")
         let c = Comparison(script: script, transcript: FakeEngine().run(script, bytes: bytes).transcript)
         #expect(

@@ -211,7 +211,9 @@ public struct TestRunner: Sendable {
             case .success: written = actualPath
             case .failure(let error):
                 // Lost output is said, never dropped: the note rides on the first failure.
-                if !failures.isEmpty { failures[0].notes.append("cannot write \(actualPath): \(error.reason)") }
+                if !failures.isEmpty {
+                    failures[0].notes.append("cannot write \(actualPath): \(error.reason)")
+                }
             }
         }
         return FileResult(

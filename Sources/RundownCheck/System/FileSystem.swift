@@ -4,7 +4,11 @@ import Glibc
 enum FileSystem {
     /// What a path names; `unreachable` says why a path that may exist cannot be followed
     /// (a symbolic link loop, a component that is not a directory, no permission).
-    enum Kind: Equatable { case missing, unreachable(String), file, directory, other }
+    enum Kind: Equatable {
+        case missing
+        case unreachable(String)
+        case file, directory, other
+    }
 
     static func kind(of path: String) -> Kind {
         var st = stat()
@@ -130,9 +134,13 @@ enum FileSystem {
             path = String(cString: resolved)
             free(resolved)
         }
-        func refuse(_ reason: String) -> Result<Void, FileError> { .failure(FileError(path: given, reason: reason)) }
+        func refuse(_ reason: String) -> Result<Void, FileError> {
+            .failure(FileError(path: given, reason: reason))
+        }
         func unchanged() -> String? {
-            guard case .success(let now) = status(path) else { return "the file disappeared while rdsh test ran" }
+            guard case .success(let now) = status(path) else {
+                return "the file disappeared while rdsh test ran"
+            }
             if now.device != read.device || now.inode != read.inode {
                 return "the file was replaced while rdsh test ran"
             }
@@ -146,13 +154,18 @@ enum FileSystem {
             }
             return nil
         }
-        if let changed = unchanged() { return refuse(changed + "; run --accept again to keep your edit and accept") }
+        if let changed = unchanged() {
+            return refuse(changed + "; run --accept again to keep your edit and accept")
+        }
         if read.links > 1 {
             return refuse(
-                "it has \(read.links) hard links; replacing it would break them (accept a copy, or remove the other links)")
+                "it has \(read.links) hard links; replacing it would break them (accept a copy, or remove the other links)"
+            )
         }
         guard read.writableByCaller else {
-            return refuse("it is read-only for you (mode \(String(read.mode & 0o7777, radix: 8))); make it writable first")
+            return refuse(
+                "it is read-only for you (mode \(String(read.mode & 0o7777, radix: 8))); make it writable first"
+            )
         }
         let temporary = path + ".rdsh-tmp-\(getpid())-\(pthread_self())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -164,7 +177,8 @@ enum FileSystem {
         }
         if read.owner != geteuid() || read.group != getegid() {
             guard fchown(fd, read.owner, read.group) == 0 else {
-                return fail("it belongs to user \(read.owner), and replacing it would make it yours (\(errorText()))")
+                return fail(
+                    "it belongs to user \(read.owner), and replacing it would make it yours (\(errorText()))")
             }
         }
         guard fchmod(fd, read.mode & 0o7777) == 0 else { return fail(errorText()) }
@@ -179,7 +193,9 @@ enum FileSystem {
         }
         guard fsync(fd) == 0 else { return fail(errorText()) }
         // Checked again right before the rename: the window for a lost edit stays tiny.
-        if let changed = unchanged() { return fail(changed + "; run --accept again to keep your edit and accept") }
+        if let changed = unchanged() {
+            return fail(changed + "; run --accept again to keep your edit and accept")
+        }
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = errorText()

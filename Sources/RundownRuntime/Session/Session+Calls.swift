@@ -325,7 +325,9 @@ extension Session {
                 handle?.ledger.clear()
             case .free:
                 handle?.ledger.clear()
-                if case .cacheAware(let ref)? = handle?.value { allocationOf[ObjectIdentifier(ref)]?.freed = true }
+                if case .cacheAware(let ref)? = handle?.value {
+                    allocationOf[ObjectIdentifier(ref)]?.freed = true
+                }
             default:
                 break
             }
@@ -543,7 +545,9 @@ extension Session {
                     .threadLimit,
                     "cannot create thread '\(name)': the session already has \(SessionOptions.maximumThreads) threads, the limit",
                     location: span.location, length: span.length,
-                    notes: ["every thread name is a real OS thread; reuse names: a thread runs any number of commands"]),
+                    notes: [
+                        "every thread name is a real OS thread; reuse names: a thread runs any number of commands"
+                    ]),
                 sourceText: sourceText)
             return nil
         }
