@@ -95,7 +95,11 @@ void rd_default_sigquit(void) {
 #endif
 
 int rd_use_global_futex_hash(void) {
-    static int result = 1;
-    if (result == 1) result = prctl(PR_FUTEX_HASH, PR_FUTEX_HASH_SET_SLOTS, 0, 0, 0) == 0 ? 0 : errno;
-    return result;
+    /* -1: not tried yet. Sessions may start threads in parallel: a second prctl is harmless. */
+    static int result = -1;
+    int seen = __atomic_load_n(&result, __ATOMIC_RELAXED);
+    if (seen != -1) return seen;
+    seen = prctl(PR_FUTEX_HASH, PR_FUTEX_HASH_SET_SLOTS, 0, 0, 0) == 0 ? 0 : errno;
+    __atomic_store_n(&result, seen, __ATOMIC_RELAXED);
+    return seen;
 }
