@@ -355,4 +355,30 @@ import Testing
                 "threads.rdsh:10000:6: error[THREAD_LIMIT]: cannot create thread 'Extra': the session already has 10000 threads, the limit"
             ), "\(result.stderr.prefix(300))")
     }
+
+    // MARK: - Bench
+
+    /// `rdsh bench --filter scale`: every growth case at two sizes, ten times apart, and one
+    /// target per case with the 15x bound. Not a speed check (a debug build, a shared
+    /// machine): the exit status follows the targets, so only its range is checked.
+    @Test(.timeLimit(.minutes(1))) func benchScaleRunsEveryGrowthCaseAtTwoSizes() throws {
+        let result = try Rdsh.run(["bench", "--quick", "--json", "--filter", "scale", "--repetitions", "1"])
+        #expect(result.status == 0 || result.status == 1, "stderr: \(result.stderr)")
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "not a JSON object: \(result.stdout)")
+        let sections = try #require(root["sections"] as? [[String: Any]])
+        #expect(sections.map { $0["name"] as? String } == ["scale"])
+        let measurements = try #require(sections.first?["measurements"] as? [[String: Any]])
+        #expect(
+            measurements.map { $0["name"] as? String } == [
+                "pool-500", "pool-5000", "threads-100", "threads-1000", "lines-5000", "lines-50000",
+                "read-fan-out-1000", "read-fan-out-10000", "holders-300", "holders-3000",
+            ])
+        let targets = try #require(sections.first?["targets"] as? [[String: Any]])
+        #expect(targets.count == 5)
+        #expect(targets.allSatisfy { $0["limit"] as? Double == 15 && $0["comparison"] as? String == "<=" })
+        let allPassed = targets.allSatisfy { $0["passed"] as? Bool == true }
+        #expect(result.status == (allPassed ? 0 : 1))
+    }
 }
