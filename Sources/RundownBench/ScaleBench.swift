@@ -1,5 +1,6 @@
 import CRundownSupport
 import Glibc
+import RundownCheck
 import RundownRuntime
 
 /// The scale section (issue 13, "Linear cost"): each growth case runs in a real `Session` at
@@ -64,11 +65,11 @@ public struct ScaleBench: BenchSection {
                     let middle = "middle-\(size).inc"
                     let perLeaf = max(1, size / 100)
                     _ = ScaleBench.write(
-                        FileSystemPath.join(directory, leaf),
+                        FileSystem.join(directory, leaf),
                         String(repeating: "ExAcquireRundownProtection R\n", count: perLeaf / 2 + perLeaf % 2)
                             + String(repeating: "ExReleaseRundownProtection R\n", count: perLeaf / 2))
                     _ = ScaleBench.write(
-                        FileSystemPath.join(directory, middle),
+                        FileSystem.join(directory, middle),
                         String(repeating: ".read \(leaf)\n", count: 10))
                     return "EX_RUNDOWN_REF R\n" + String(repeating: ".read \(middle)\n", count: 10)
                 }),
@@ -102,7 +103,7 @@ public struct ScaleBench: BenchSection {
         for growth in Self.cases(quick: options.quick) where options.selects(growth.name, in: name) {
             var seconds: [Double] = []
             for size in [growth.small, growth.small * 10] {
-                let path = FileSystemPath.join(directory, "\(growth.name)-\(size).rdsh")
+                let path = FileSystem.join(directory, "\(growth.name)-\(size).rdsh")
                 let text = growth.script(size, directory)
                 guard ScaleBench.write(path, text) else {
                     notes.append("\(growth.name): cannot write \(path)")
@@ -147,18 +148,8 @@ public struct ScaleBench: BenchSection {
 
     /// Writes `text` to `path`; false on any failure.
     static func write(_ path: String, _ text: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
+        if case .success = FileSystem.write(path, bytes: Array(text.utf8)) { return true }
+        return false
     }
 
     /// Removes the files of a flat temporary directory, then the directory.
@@ -169,16 +160,9 @@ public struct ScaleBench: BenchSection {
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             if entryName == "." || entryName == ".." { continue }
-            unlink(FileSystemPath.join(directory, entryName))
+            unlink(FileSystem.join(directory, entryName))
         }
         closedir(dir)
         rmdir(directory)
-    }
-}
-
-/// Path joining for the bench's temporary files.
-enum FileSystemPath {
-    static func join(_ directory: String, _ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 }

@@ -1,7 +1,7 @@
 import Glibc
 
 /// The few file-system calls the checker needs, on Glibc (no Foundation in the hot path).
-enum FileSystem {
+package enum FileSystem {
     /// What a path names; `unreachable` says why a path that may exist cannot be followed
     /// (a symbolic link loop, a component that is not a directory, no permission).
     enum Kind: Equatable {
@@ -207,7 +207,7 @@ enum FileSystem {
 
     /// Writes a new file (or replaces one the caller owns): `.actual` files and reports.
     /// A symbolic link is followed, so the file it names is replaced and the link stays.
-    static func write(_ given: String, bytes: [UInt8]) -> Result<Void, FileError> {
+    package static func write(_ given: String, bytes: [UInt8]) -> Result<Void, FileError> {
         var path = given
         var st = stat()
         if lstat(given, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(given, nil) {
@@ -303,7 +303,7 @@ enum FileSystem {
         return .success(entries)
     }
 
-    static func join(_ directory: String, _ name: String) -> String {
+    package static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
