@@ -151,7 +151,10 @@ public struct Comparison: Sendable {
         var atEnd: [Line] = []
         let firstCommand = script.blocks.count > 1 ? script.blocks[1].commandLine : nil
         for (index, block) in script.blocks.enumerated() where !alignments[index].passes {
-            let terminator = ending(block.expectations.first?.line ?? block.commandLine ?? firstCommand)
+            // The ending of the line the new lines replace or follow.
+            let terminator = ending(
+                block.expectations.first?.line
+                    ?? (block.commandLine != nil ? block.commandEndLine : firstCommand))
             var lines: [Line] = []
             for step in alignments[index].steps {
                 switch step {
