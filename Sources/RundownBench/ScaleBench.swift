@@ -41,7 +41,7 @@ public struct ScaleBench: BenchSection {
                     return text
                 }),
             GrowthCase(
-                name: "threads", label: "one acquire and release on each of N threads", small: 100 * scale,
+                name: "threads", label: "one acquire and release on each of N threads", small: 250 * scale,
                 script: { size, _ in
                     var text = "EX_RUNDOWN_REF R\n"
                     for i in 0..<size {

@@ -372,7 +372,7 @@ import Testing
         let measurements = try #require(sections.first?["measurements"] as? [[String: Any]])
         #expect(
             measurements.map { $0["name"] as? String } == [
-                "pool-500", "pool-5000", "threads-100", "threads-1000", "lines-5000", "lines-50000",
+                "pool-500", "pool-5000", "threads-250", "threads-2500", "lines-5000", "lines-50000",
                 "read-fan-out-1000", "read-fan-out-10000", "holders-300", "holders-3000",
             ])
         let targets = try #require(sections.first?["targets"] as? [[String: Any]])
