@@ -178,7 +178,8 @@ package enum FileSystem {
         if read.owner != geteuid() || read.group != getegid() {
             guard fchown(fd, read.owner, read.group) == 0 else {
                 return fail(
-                    "it belongs to user \(read.owner), and replacing it would make it yours (\(errorText()))")
+                    "its owner and group (uid \(read.owner), gid \(read.group)) cannot be kept on a replacement "
+                        + "(\(errorText())); replacing it would make it yours")
             }
         }
         guard fchmod(fd, read.mode & 0o7777) == 0 else { return fail(errorText()) }
