@@ -2,6 +2,9 @@
 #include "CRundownSupport.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
@@ -79,4 +82,40 @@ int rd_join_thread_timeout(pthread_t thread, uint64_t timeout_ns) {
     deadline.tv_sec += (time_t)(timeout_ns / 1000000000u + ns / 1000000000u);
     deadline.tv_nsec = (long)(ns % 1000000000u);
     return pthread_timedjoin_np(thread, NULL, &deadline);
+}
+
+int rd_flush_stdout(void) {
+    errno = 0;
+    if (fflush(stdout) != 0) return errno != 0 ? errno : -1;
+    return ferror(stdout) ? -1 : 0;
+}
+
+void rd_default_sigquit(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGQUIT, &action, NULL);
+    /* A parent may have blocked it (a test runner's threads do): unblock it here, so every
+       thread created later inherits the unblocked mask. */
+    sigset_t quit;
+    sigemptyset(&quit);
+    sigaddset(&quit, SIGQUIT);
+    pthread_sigmask(SIG_UNBLOCK, &quit, NULL);
+}
+
+#include <sys/prctl.h>
+#ifndef PR_FUTEX_HASH
+#define PR_FUTEX_HASH 78
+#define PR_FUTEX_HASH_SET_SLOTS 1
+#endif
+
+int rd_use_global_futex_hash(void) {
+    /* -1: not tried yet. Sessions may start threads in parallel: a second prctl is harmless. */
+    static int result = -1;
+    int seen = __atomic_load_n(&result, __ATOMIC_RELAXED);
+    if (seen != -1) return seen;
+    seen = prctl(PR_FUTEX_HASH, PR_FUTEX_HASH_SET_SLOTS, 0, 0, 0) == 0 ? 0 : errno;
+    __atomic_store_n(&result, seen, __ATOMIC_RELAXED);
+    return seen;
 }

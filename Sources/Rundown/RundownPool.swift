@@ -51,7 +51,8 @@ public final class RundownPool: Sendable {
     struct State {
         var nextID = 1
         var failuresPending = 0
-        var outstanding: [PoolAllocation] = []
+        /// Keyed by id: allocate and free are O(1); the oldest-first list is built on demand.
+        var outstanding: [Int: PoolAllocation] = [:]
         var allocations = 0
         var failures = 0
     }
@@ -66,7 +67,9 @@ public final class RundownPool: Sendable {
     }
 
     /// Allocations not yet freed, oldest first.
-    public var outstanding: [PoolAllocation] { state.withLock { $0.outstanding } }
+    public var outstanding: [PoolAllocation] {
+        state.withLock { $0.outstanding.values.sorted { $0.id < $1.id } }
+    }
 
     /// Successful allocations so far.
     public var allocationCount: Int { state.withLock { $0.allocations } }
@@ -86,7 +89,7 @@ public final class RundownPool: Sendable {
             let record = PoolAllocation(id: s.nextID, tag: tag, type: type, bytes: bytes)
             s.nextID += 1
             s.allocations += 1
-            s.outstanding.append(record)
+            s.outstanding[record.id] = record
             return record
         }
         guard let record else { return nil }
@@ -105,7 +108,7 @@ public final class RundownPool: Sendable {
 
     /// Removes an allocation from the books (the memory itself is released by its owner).
     func free(_ id: Int) {
-        state.withLock { s in s.outstanding.removeAll { $0.id == id } }
+        state.withLock { s in _ = s.outstanding.removeValue(forKey: id) }
     }
 }
 

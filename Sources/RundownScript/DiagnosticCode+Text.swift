@@ -50,6 +50,8 @@ extension DiagnosticCode {
             "a command was sent to a thread that is blocked in a wait"
         case .watchdog:
             "a thread neither finished its command nor parked in a known wait in time"
+        case .threadLimit:
+            "a script names more threads than one session runs (10000)"
         case .unknownHandle:
             "a name that is not a declared, initialized or bound handle"
         case .unknownThread:
@@ -63,7 +65,7 @@ extension DiagnosticCode {
         case .badArgument:
             "an argument of the wrong kind or with an invalid value"
         case .readFailed:
-            "a script file cannot be read (missing, unreadable, .read cycle or nesting too deep)"
+            "a script file cannot be read (missing, unreadable, .read cycle, nesting too deep, too many lines read)"
         case .handleRebound:
             "NAME = ... rebinds a name that still holds an object, which is lost"
         case .noSuchProcessor:
@@ -294,6 +296,15 @@ extension DiagnosticCode {
             never happen with the documented routines; it points to a bug in rdsh or an \
             overloaded machine. Please report it with the script.
             """
+        case .threadLimit:
+            """
+            A command names a new thread while the session already has 10000 threads (main \
+            included). Every name is a real OS thread that lives until the end of the script; \
+            past about ten thousand, creating and waking threads costs more per thread as the \
+            kernel's queues grow, so rdsh stops there instead of slowing down without bound. \
+            The command does not run. Fix: reuse thread names; a thread can run any number of \
+            commands.
+            """
         case .unknownHandle:
             """
             A name used as an object that was never created. Objects come from \
@@ -343,10 +354,14 @@ extension DiagnosticCode {
             """
         case .readFailed:
             """
-            A script cannot be read: the file does not exist or cannot be opened, a `.read` \
-            includes a file that is already being read (a cycle), or `.read` nests too deeply. \
-            Nothing of that file runs. Fix: correct the path (a `.read` path is relative to the \
-            including file) or break the cycle.
+            A script cannot be read: the file does not exist or cannot be opened (a symbolic \
+            link loop is named as such), a `.read` includes a file that is already being read \
+            (a cycle), `.read` nests deeper than 16 files, or the script has already run 100000 \
+            lines from `.read` files (nested reads multiply, so a fan-out of a few files each \
+            read ten times grows without end). Nothing of that file runs; when the line limit \
+            is reached inside a file, the rest of every `.read` file is skipped and the `.read` \
+            that was running reports it. Fix: correct the path (a `.read` path is relative to \
+            the including file), break the cycle, or read shared setup once.
             """
         case .handleRebound:
             """

@@ -33,6 +33,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case threadBlocked = "THREAD_BLOCKED"
     case watchdog = "WATCHDOG"
     case noSuchProcessor = "NO_SUCH_PROCESSOR"
+    case threadLimit = "THREAD_LIMIT"
 
     // MARK: Names
     case unknownHandle = "UNKNOWN_HANDLE"
@@ -86,7 +87,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
             .contract
         case .freeNotAllocated, .freeWhileInUse, .useAfterFree, .sizeMismatch, .nullHandle, .poolLeak:
             .storage
-        case .deadlock, .threadBlocked, .watchdog, .noSuchProcessor:
+        case .deadlock, .threadBlocked, .watchdog, .noSuchProcessor, .threadLimit:
             .execution
         case .unknownHandle, .unknownThread, .unknownRoutine, .unknownDirective, .handleRebound:
             .names

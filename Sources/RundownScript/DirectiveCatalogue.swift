@@ -42,8 +42,8 @@ public enum DirectiveCatalogue {
             details: """
                 Runs FILE's lines in the current session as if they were written in place. The \
                 path is relative to the directory of the file that contains the `.read` (the \
-                working directory in the REPL). Cycles and nesting beyond a fixed depth are \
-                READ_FAILED.
+                working directory in the REPL). Cycles, nesting deeper than 16 files and more \
+                than 100000 lines run from `.read` files in one script are READ_FAILED.
                 """),
         DirectiveSpec(
             name: ".echo", parameters: [DirectiveParameter("on|off", .onOff)],

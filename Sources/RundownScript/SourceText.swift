@@ -10,15 +10,16 @@ public enum SourceText {
     /// Longest line accepted, in bytes (line ending excluded).
     public static let maximumLineBytes = 4096
 
-    /// The lines of `bytes`, and every diagnostic found (also attached to their lines).
-    public static func lines(of bytes: [UInt8], file: String) -> ([Line], [Diagnostic]) {
+    /// The whole-file problem of `bytes`, if any: UTF-16 text, or a NUL byte (binary). Such a
+    /// file has no lines, only this diagnostic.
+    public static func fileProblem(of bytes: [UInt8], file: String) -> Diagnostic? {
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
         {
             let diagnostic = Diagnostic(
                 .encoding, "\(file) is UTF-16 text, not UTF-8",
                 location: SourceLocation(file: file, line: 1, column: 1), length: 1,
                 notes: ["rdsh scripts are UTF-8 text; convert it, e.g. iconv -f UTF-16 -t UTF-8"])
-            return ([], [diagnostic])
+            return diagnostic
         }
         if let nul = bytes.firstIndex(of: 0) {
             let lineNumber = 1 + bytes[..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
@@ -28,10 +29,36 @@ public enum SourceText {
                 .encoding, "\(file) is a binary file (NUL byte at line \(lineNumber)), not a script",
                 location: SourceLocation(file: file, line: lineNumber, column: column),
                 notes: ["rdsh scripts are UTF-8 text"])
-            return ([], [diagnostic])
+            return diagnostic
         }
+        return nil
+    }
+
+    /// The lines of `bytes`, and every diagnostic found (also attached to their lines).
+    public static func lines(of bytes: [UInt8], file: String) -> ([Line], [Diagnostic]) {
+        if let problem = fileProblem(of: bytes, file: file) { return ([], [problem]) }
         var lines: [Line] = []
         var diagnostics: [Diagnostic] = []
+        splitLines(of: bytes) { content, number in
+            let line = makeLine(content, number: number, file: file)
+            if let diagnostic = line.diagnostic { diagnostics.append(diagnostic) }
+            lines.append(line)
+            return true
+        }
+        return (lines, diagnostics)
+    }
+
+    /// Calls `body` with each line of `bytes`, one at a time, until it returns false: the same
+    /// lines as ``lines(of:file:)`` (check ``fileProblem(of:file:)`` first), without holding
+    /// them all, so a large script costs its bytes and one line at a time.
+    public static func forEachLine(of bytes: [UInt8], file: String, _ body: (Line) -> Bool) {
+        splitLines(of: bytes) { content, number in body(makeLine(content, number: number, file: file)) }
+    }
+
+    /// Splits `bytes` (byte order mark skipped) into line contents without their endings.
+    private static func splitLines(
+        of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool
+    ) {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var number = 0
@@ -43,14 +70,10 @@ public enum SourceText {
                 let next = end + 1
                 var contentEnd = end
                 if contentEnd > start, buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                let content = UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])
-                let line = makeLine(content, number: number, file: file)
-                if let diagnostic = line.diagnostic { diagnostics.append(diagnostic) }
-                lines.append(line)
+                if !body(UnsafeBufferPointer(rebasing: buffer[start..<contentEnd]), number) { return }
                 start = next
             }
         }
-        return (lines, diagnostics)
     }
 
     /// The lines of text that is already a String (the REPL, tests): same rules, minus encoding.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import RundownCheck
+import RundownRuntime
 
 /// `rdsh doc`: renders the script corpus as Markdown pages, or checks the committed pages.
 struct DocCommand: ParsableCommand {
@@ -24,6 +25,7 @@ struct DocCommand: ParsableCommand {
     var check = false
 
     func run() throws {
+        StandardOutputGuard.install()
         let site = DocSite(scriptsDirectory: scripts, outputDirectory: output)
         do {
             if check {

@@ -54,6 +54,7 @@ struct ReplCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutputGuard.install()
         if let completeText {
             let (context, line) = Self.prepare(completeText)
             let result = Completion.complete(line: line, cursor: line.count, context: context)

@@ -51,6 +51,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutputGuard.install()
         var options = SessionOptions(bail: bail, echo: echo, watchdogSeconds: watchdog)
         if let processors { options.processors = processors }
         let status = Self.runFiles(files.isEmpty ? ["-"] : files, options: options)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import RundownCheck
+import RundownRuntime
 
 /// `rdsh test PATH...`: runs scripts and checks their `#>`/`#!` expectations.
 struct TestCommand: ParsableCommand {
@@ -108,6 +109,7 @@ struct TestCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutputGuard.install(failureStatus: 2)
         let options = self.options
         let ci =
             getenv("CI").map { String(cString: $0) }.map { !$0.isEmpty && $0 != "0" && $0 != "false" }

@@ -67,3 +67,45 @@ import Testing
         #expect(roundTrip("say  \n") == "say  \n#>\n")
     }
 }
+
+/// An engine whose output differs on every run: `--accept` can never converge on it.
+final class ChangingEngine: ScriptEngine, @unchecked Sendable {
+    private var runs = 0
+    func run(_ script: TestScript, bytes: [UInt8]) -> EngineRun {
+        runs += 1
+        return EngineRun(transcript: [TranscriptLine(kind: .output, text: "run \(runs)", sourceLine: 1)])
+    }
+}
+
+@Suite struct AcceptLimitTests {
+    /// Output that changes on every run: accept gives up, says where and why, and leaves the
+    /// file byte for byte as it was.
+    @Test func acceptThatCannotConvergeSaysWhereAndLeavesTheFile() {
+        let dir = Scratch()
+        let text = "say\n#> run 0\n"
+        let path = dir.write("n.rdsh", text)
+        var options = TestOptions()
+        options.accept = true
+        options.writeActual = false
+        let result = TestRunner.check(path: path, options: options, engine: ChangingEngine())
+        #expect(result.outcome == .failed)
+        let notes = result.failures.first?.notes ?? []
+        #expect(
+            notes.contains {
+                $0.hasPrefix(
+                    "--accept gave up after \(TestRunner.maximumAcceptPasses) passes: the output at line 2")
+            }, "\(notes)")
+        #expect(dir.read("n.rdsh") == text)
+    }
+
+    /// Bytes that are not UTF-8 on lines accept does not rewrite come back unchanged.
+    @Test func acceptedBytesKeepInvalidUTF8AndEachLinesEnding() {
+        let bytes: [UInt8] =
+            Array("say x\r\n#> y\r\n# \u{0}".utf8).dropLast() + [0xFF, 0x0A] + Array("say z\n".utf8)
+        let script = TestScript(bytes: bytes, path: "b.rdsh")
+        let c = Comparison(script: script, transcript: FakeEngine().run(script, bytes: bytes).transcript)
+        #expect(
+            c.acceptedBytes()
+                == Array("say x\r\n#> x\r\n# ".utf8) + [0xFF, 0x0A] + Array("say z\n#> z\n".utf8))
+    }
+}

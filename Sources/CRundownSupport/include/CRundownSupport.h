@@ -57,4 +57,19 @@ int rd_join_thread_timeout(pthread_t thread, uint64_t timeout_ns);
 /// Monotonic clock in nanoseconds.
 uint64_t rd_now_ns(void);
 
+/// Flushes C `stdout` (Swift's `print`). Returns 0 when everything printed so far was
+/// written, else the errno of the failure, or -1 when a write failed earlier and its errno is gone.
+int rd_flush_stdout(void);
+
+/// Restores the default action of SIGQUIT (terminate with a core dump), replacing the Swift
+/// runtime's backtracer, which otherwise prints "Program crashed" and never exits, and
+/// unblocks it in the calling thread (and so in the threads it creates later).
+void rd_default_sigquit(void);
+
+/// Makes the process use the kernel's global futex hash rather than a private one (Linux
+/// 6.17+ gives a process a small private hash; with thousands of parked threads its chains
+/// grow and every wake walks them). Once per process; returns 0, or the errno of prctl
+/// (EINVAL on older kernels, where the global hash is the only one).
+int rd_use_global_futex_hash(void);
+
 #endif

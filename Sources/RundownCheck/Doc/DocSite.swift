@@ -71,7 +71,7 @@ public struct DocSite: Sendable {
         for page in pages where stale.changed.contains(page.path) || stale.missing.contains(page.path) {
             let path = outputDirectory + "/" + page.path
             guard DocFiles.makeDirectories(for: path), DocFiles.write(path, Array(page.text.utf8)) else {
-                throw Failure(message: "cannot write '\(path)'")
+                throw Failure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
             }
             touched.append(path)
         }

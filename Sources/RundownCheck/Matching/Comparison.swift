@@ -125,17 +125,45 @@ public struct Comparison: Sendable {
     /// ones are dropped, unexpected output is inserted where the block's expectations start;
     /// prose and commands are left alone. Comparing the result with the same transcript passes.
     public func acceptedText() -> String {
+        String(decoding: acceptedBytes(), as: UTF8.self)
+    }
+
+    /// ``acceptedText()`` as bytes: every line that is not a rewritten expectation comes back
+    /// byte for byte (invalid UTF-8, its own CRLF or LF ending, a missing final newline, the
+    /// byte order mark). Added lines take the ending of the line they follow or replace.
+    ///
+    /// Output of the preamble (diagnostics of lines before the first command, such as a line
+    /// too long or not UTF-8) is written just above the first command, where it stays in the
+    /// preamble, so a second pass reads it back in the same block.
+    public func acceptedBytes() -> [UInt8] {
+        typealias Line = (content: ArraySlice<UInt8>, terminator: ArraySlice<UInt8>)
+        let raw = script.rawLines
+        let fallback = ArraySlice(script.defaultTerminator)
+        func ending(_ number: Int?) -> ArraySlice<UInt8> {
+            guard let number, number >= 1, number <= raw.count, !raw[number - 1].terminator.isEmpty else {
+                return fallback
+            }
+            return raw[number - 1].terminator
+        }
         var drop = Set<Int>()
-        var insertBefore: [Int: [String]] = [:]
-        var insertAfter: [Int: [String]] = [:]
-        var atEnd: [String] = []
+        var insertBefore: [Int: [Line]] = [:]
+        var insertAfter: [Int: [Line]] = [:]
+        var atEnd: [Line] = []
+        let firstCommand = script.blocks.count > 1 ? script.blocks[1].commandLine : nil
         for (index, block) in script.blocks.enumerated() where !alignments[index].passes {
-            var lines: [String] = []
+            // The ending of the line the new lines replace or follow.
+            let terminator = ending(
+                block.expectations.first?.line
+                    ?? (block.commandLine != nil ? block.commandEndLine : firstCommand))
+            var lines: [Line] = []
             for step in alignments[index].steps {
                 switch step {
-                case .match(let e, _), .wildcard(let e, _): lines.append(block.expectations[e].source)
+                case .match(let e, _), .wildcard(let e, _):
+                    let line = block.expectations[e].line
+                    lines.append((raw[line - 1].content, ending(line)))
                 case .missing: break
-                case .unexpected(let a): lines.append(actual[index][a].asExpectation)
+                case .unexpected(let a):
+                    lines.append((ArraySlice(actual[index][a].asExpectation.utf8), terminator))
                 }
             }
             for e in block.expectations { drop.insert(e.line) }
@@ -143,22 +171,36 @@ public struct Comparison: Sendable {
                 insertBefore[first.line, default: []] += lines
             } else if block.commandLine != nil {
                 insertAfter[block.commandEndLine, default: []] += lines
+            } else if let firstCommand {
+                insertBefore[firstCommand, default: []] += lines
             } else {
                 atEnd += lines
             }
         }
-        var out: [String] = []
-        out.reserveCapacity(script.lines.count + 8)
-        for (i, text) in script.lines.enumerated() {
+        var out: [Line] = []
+        out.reserveCapacity(raw.count + 8)
+        for (i, line) in raw.enumerated() {
             let number = i + 1
             if let lines = insertBefore[number] { out += lines }
-            if !drop.contains(number) { out.append(text) }
+            if !drop.contains(number) { out.append((line.content, line.terminator)) }
             if let lines = insertAfter[number] { out += lines }
         }
         out += atEnd
-        let terminator = script.usesCRLF ? "\r\n" : "\n"
-        var text = (script.hasByteOrderMark ? "\u{FEFF}" : "") + out.joined(separator: terminator)
-        if !out.isEmpty, script.endsWithNewline || script.lines.isEmpty { text += terminator }
-        return text
+        // Only the last line may lack an ending, and only when the file's last line did.
+        for i in out.indices.dropLast() where out[i].terminator.isEmpty { out[i].terminator = fallback }
+        if let last = out.indices.last {
+            if script.endsWithNewline || raw.isEmpty {
+                if out[last].terminator.isEmpty { out[last].terminator = fallback }
+            } else {
+                out[last].terminator = []
+            }
+        }
+        var bytes: [UInt8] = script.hasByteOrderMark ? [0xEF, 0xBB, 0xBF] : []
+        bytes.reserveCapacity(out.reduce(bytes.count) { $0 + $1.content.count + $1.terminator.count })
+        for line in out {
+            bytes += line.content
+            bytes += line.terminator
+        }
+        return bytes
     }
 }

@@ -23,6 +23,10 @@ public struct TestScript: Sendable {
     public var path: String
     /// The lines, without line terminators (CRLF normalized), decoded as UTF-8 (invalid bytes replaced).
     public var lines: [String]
+    /// Each line exactly as the file holds it: its bytes and its own terminator (`\r\n`, `\n`,
+    /// or empty for a last line without one). `--accept` copies every line it does not rewrite
+    /// from here, so invalid UTF-8 and mixed line endings survive byte for byte.
+    public var rawLines: [RawLine]
     public var blocks: [Block]
     public var metadata: ScriptMetadata
     public var problems: [Problem]
@@ -32,6 +36,16 @@ public struct TestScript: Sendable {
     public var usesCRLF: Bool
     /// Whether the file started with a UTF-8 byte order mark (skipped, and kept by `--accept`).
     public var hasByteOrderMark: Bool
+    /// One line's bytes as read, split into content and terminator.
+    public struct RawLine: Sendable, Equatable {
+        public var content: ArraySlice<UInt8>
+        public var terminator: ArraySlice<UInt8>
+    }
+
+    /// The terminator for lines `--accept` adds where no neighbour decides: CRLF when every
+    /// line used it, else LF.
+    public var defaultTerminator: [UInt8] { usesCRLF ? [0x0D, 0x0A] : [0x0A] }
+
     /// First line of each command, ascending, with the index of its block.
     private var commandStarts: [(line: Int, block: Int)]
 
@@ -39,6 +53,7 @@ public struct TestScript: Sendable {
     public init(bytes: [UInt8], path: String) {
         self.path = path
         var lines: [String] = []
+        var rawLines: [RawLine] = []
         var crlf = 0
         hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         var start = hasByteOrderMark ? 3 : 0
@@ -52,6 +67,7 @@ public struct TestScript: Sendable {
                     crlf += 1
                 }
                 lines.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                rawLines.append(RawLine(content: bytes[start..<end], terminator: bytes[end...i]))
                 start = i + 1
             }
             i += 1
@@ -61,8 +77,11 @@ public struct TestScript: Sendable {
             var end = count
             if bytes[end - 1] == 0x0D { end -= 1 }
             lines.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            // A CR at the very end without LF is no terminator: it is kept with the content.
+            rawLines.append(RawLine(content: bytes[start..<count], terminator: []))
         }
         self.lines = lines
+        self.rawLines = rawLines
         usesCRLF = crlf > 0 && crlf == lines.count - (endsWithNewline ? 0 : 1)
         blocks = [Block(commandLine: nil, commandEndLine: 0, expectations: [])]
         metadata = ScriptMetadata()

@@ -2,6 +2,8 @@
 public enum TestDiscovery {
     /// The files to run: each path that is a file as given, each directory searched recursively
     /// for `*.rdsh` (sorted; hidden directories skipped); duplicates dropped, argument order kept.
+    /// A file named several ways (`a.rdsh`, `./a.rdsh`, a symbolic link, a hard link) is one
+    /// file: it runs once, under the first name given.
     ///
     /// A path that does not exist is a usage error of the command; an unreadable directory below
     /// a given one is reported through `unreadable`.
@@ -10,19 +12,30 @@ public enum TestDiscovery {
         var files: [String] = []
         var seen = Set<String>()
         var unreadable: [FileError] = []
+        /// The file's identity (device and inode), or its path when it cannot be stat'ed.
+        func firstSighting(_ path: String) -> Bool {
+            switch FileSystem.status(path) {
+            case .success(let status): return seen.insert("\(status.device):\(status.inode)").inserted
+            case .failure: return seen.insert(path).inserted
+            }
+        }
         for path in paths {
             switch FileSystem.kind(of: path) {
             case .missing:
                 throw UsageError(
                     "no such file or directory: \(path)",
                     hint: "give script files or directories that hold *.rdsh files")
+            case .unreachable(let reason):
+                throw UsageError(
+                    "cannot open \(path): \(reason)",
+                    hint: "give script files or directories that hold *.rdsh files")
             case .file, .other:
-                if seen.insert(path).inserted { files.append(path) }
+                if firstSighting(path) { files.append(path) }
             case .directory:
                 var found: [String] = []
                 walk(path, into: &found, unreadable: &unreadable, depth: 0)
                 found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                for file in found where seen.insert(file).inserted { files.append(file) }
+                for file in found where firstSighting(file) { files.append(file) }
             }
         }
         return (files, unreadable)

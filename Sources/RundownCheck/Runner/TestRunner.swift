@@ -140,12 +140,13 @@ public struct TestRunner: Sendable {
         -> FileResult
     {
         let bytes: [UInt8]
-        switch FileSystem.read(path) {
+        let status: FileSystem.Status
+        switch FileSystem.readWithStatus(path) {
         case .failure(let error):
             return FileResult(
                 path: path, outcome: .error(line: nil, message: "cannot read file: \(error.reason)"))
         case .success(let read):
-            bytes = read
+            (bytes, status) = read
         }
         if bytes.contains(0) {
             return FileResult(
@@ -197,16 +198,24 @@ public struct TestRunner: Sendable {
                 transcript: run.transcript)
         }
         if options.accept {
-            return accept(path: path, comparison: comparison, engine: engine, transcript: run.transcript)
+            return accept(
+                path: path, original: bytes, status: status, comparison: comparison, engine: engine,
+                transcript: run.transcript)
         }
         var written: String?
-        if options.writeActual,
-            case .success = FileSystem.write(actualPath, bytes: Array(comparison.acceptedText().utf8))
-        {
-            written = actualPath
+        var failures = comparison.failures
+        if options.writeActual {
+            switch FileSystem.write(actualPath, bytes: comparison.acceptedBytes()) {
+            case .success: written = actualPath
+            case .failure(let error):
+                // Lost output is said, never dropped: the note rides on the first failure.
+                if !failures.isEmpty {
+                    failures[0].notes.append("cannot write \(actualPath): \(error.reason)")
+                }
+            }
         }
         return FileResult(
-            path: path, outcome: .failed, failures: comparison.failures, transcript: run.transcript,
+            path: path, outcome: .failed, failures: failures, transcript: run.transcript,
             actualPath: written)
     }
 
@@ -216,23 +225,27 @@ public struct TestRunner: Sendable {
     static let maximumAcceptPasses = 4
 
     /// Rewrites the file until a fresh run of the rewritten text passes, then writes it.
+    /// Only expectation lines change: every other line is written back byte for byte. The file
+    /// is replaced only if it is unchanged since `original` was read (see ``FileSystem/replace``).
     private static func accept(
-        path: String, comparison: Comparison, engine: any ScriptEngine, transcript: [TranscriptLine]
+        path: String, original: [UInt8], status: FileSystem.Status, comparison: Comparison,
+        engine: any ScriptEngine, transcript: [TranscriptLine]
     ) -> FileResult {
         var current = comparison
         var currentTranscript = transcript
         for _ in 0..<maximumAcceptPasses {
-            let text = current.acceptedText()
-            let bytes = Array(text.utf8)
+            let bytes = current.acceptedBytes()
             let script = TestScript(bytes: bytes, path: path)
             let rerun = engine.run(script, bytes: bytes)
             let next = Comparison(script: script, transcript: rerun.transcript)
             if next.passes {
-                if case .failure(let error) = FileSystem.write(path, bytes: bytes) {
+                if case .failure(let error) = FileSystem.replace(
+                    path, bytes: bytes, original: original, read: status)
+                {
                     return FileResult(
                         path: path,
                         outcome: .error(
-                            line: nil, message: "--accept cannot write the file: \(error.reason)"),
+                            line: nil, message: "--accept left the file unchanged: \(error.reason)"),
                         transcript: rerun.transcript)
                 }
                 FileSystem.remove(path + ".actual")
@@ -243,8 +256,10 @@ public struct TestRunner: Sendable {
         }
         var failures = current.failures
         if !failures.isEmpty {
+            let line = failures[0].line
             failures[0].notes.append(
-                "--accept gave up: the output changes every time the script is rewritten; the file was left unchanged"
+                "--accept gave up after \(maximumAcceptPasses) passes: the output at line \(line) still differs "
+                    + "after each rewrite (output that changes from run to run?); the file was left unchanged"
             )
         }
         return FileResult(path: path, outcome: .failed, failures: failures, transcript: currentTranscript)

@@ -16,18 +16,23 @@ public enum ScriptFile {
         if descriptor < 0 { return .failure(Failure(reason: errorText(errno))) }
         defer { close(descriptor) }
         var info = stat()
+        var expected = 0
         if fstat(descriptor, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(Failure(reason: "it is a directory")) }
             if Int(info.st_size) > maximumBytes {
                 return .failure(Failure(reason: "it is larger than \(maximumBytes >> 20) MiB"))
             }
+            expected = Int(info.st_size)
         }
-        return readAll(descriptor)
+        return readAll(descriptor, expectedBytes: expected)
     }
 
     /// Everything readable from `descriptor` until end of file (stdin when piped).
-    public static func readAll(_ descriptor: Int32) -> Result<[UInt8], Failure> {
+    /// `expectedBytes` (the file's size) sizes the buffer once: a large script is held once,
+    /// not in a doubling array's spare capacity.
+    public static func readAll(_ descriptor: Int32, expectedBytes: Int = 0) -> Result<[UInt8], Failure> {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(expectedBytes + 1)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -57,6 +62,7 @@ public enum ScriptFile {
     }
 
     static func errorText(_ code: Int32) -> String {
+        if code == ELOOP { return "symbolic link loop (too many levels of symbolic links)" }
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text)
     }

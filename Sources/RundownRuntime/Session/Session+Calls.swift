@@ -333,9 +333,8 @@ extension Session {
                 handle?.ledger.clear()
             case .free:
                 handle?.ledger.clear()
-                for allocation in allocations where handle.map({ allocationMatches(allocation, $0) }) == true
-                {
-                    allocation.freed = true
+                if case .cacheAware(let ref)? = handle?.value {
+                    allocationOf[ObjectIdentifier(ref)]?.freed = true
                 }
             default:
                 break
@@ -348,6 +347,7 @@ extension Session {
                         name: name, tag: request.tag, tagText: request.tagText, poolType: request.poolType,
                         location: pending.location, object: object)
                     allocations.append(allocation)
+                    allocationOf[ObjectIdentifier(object)] = allocation
                     if pending.binding != nil {
                         bind(name, .cacheAware(object), at: pending.location, sourceText: sourceText)
                         handles[name]?.allocation = allocation
@@ -362,11 +362,6 @@ extension Session {
                 bind(handleName, .cacheAware(object), at: pending.handleLocation)
             }
         }
-    }
-
-    private func allocationMatches(_ allocation: Allocation, _ handle: Handle) -> Bool {
-        if case .cacheAware(let ref) = handle.value { return ref === allocation.object }
-        return false
     }
 
     /// Binds (or rebinds) a name. A `NAME = ...` line (`sourceText` given) that rebinds a name
@@ -563,7 +558,7 @@ extension Session {
     ) -> Worker? {
         if let existing = workers[name] { return existing }
         let lowered = name.lowercased()
-        if let twin = workerOrder.first(where: { $0.name.lowercased() == lowered }) {
+        if let twin = workersByLowercasedName[lowered] {
             report(
                 Diagnostic(
                     .unknownThread, "unknown thread '\(name)'", location: span.location, length: span.length,
@@ -571,6 +566,18 @@ extension Session {
                         "did you mean '\(twin.name)'? thread names are case-sensitive",
                         "known threads: " + workerOrder.map(\.name).joined(separator: ", "),
                     ]), sourceText: sourceText)
+            return nil
+        }
+        if workers.count >= SessionOptions.maximumThreads {
+            report(
+                Diagnostic(
+                    .threadLimit,
+                    "cannot create thread '\(name)': the session already has \(SessionOptions.maximumThreads) threads, the limit",
+                    location: span.location, length: span.length,
+                    notes: [
+                        "every thread name is a real OS thread; reuse names: a thread runs any number of commands"
+                    ]),
+                sourceText: sourceText)
             return nil
         }
         return worker(named: name)

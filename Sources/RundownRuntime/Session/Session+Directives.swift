@@ -207,6 +207,15 @@ extension Session {
                 "cannot read '\(path)': .read nests deeper than \(options.maxReadDepth) files",
                 ["hint: a file that reads itself through other files loops; check the .read chain"])
         }
+        let limitNotes = [
+            "nested .read files multiply: each line of every file read counts once per time it is read",
+            "the rest of the .read files is skipped; lines of the script itself still run",
+        ]
+        if readBudgetSpent || readLines >= options.maxReadLines {
+            return failed(
+                "cannot read '\(path)': the script already ran \(options.maxReadLines) lines from .read files, the limit",
+                limitNotes)
+        }
         let canonical = ScriptFile.canonicalPath(resolved) ?? resolved
         if readStack.contains(canonical) {
             return failed(
@@ -223,6 +232,12 @@ extension Session {
             readStack.append(canonical)
             runLines(bytes: bytes, file: resolved, topLevel: false)
             readStack.removeLast()
+            if readBudgetSpent && !readLimitReported {
+                readLimitReported = true
+                failed(
+                    "'\(path)' stopped: the script ran \(options.maxReadLines) lines from .read files, the limit",
+                    limitNotes)
+            }
         }
     }
 

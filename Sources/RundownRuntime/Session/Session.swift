@@ -24,13 +24,25 @@ public final class Session {
     var handleOrder: [String] = []
     var workers: [String: Worker] = [:]
     var workerOrder: [Worker] = []
+    /// The first thread created under each case-folded name: finding a name that differs only
+    /// in case (a typo) costs O(1), not a scan of every thread.
+    var workersByLowercasedName: [String: Worker] = [:]
     var allocations: [Allocation] = []
+    /// Each allocation by its object (allocations keep their objects alive): O(1) frees.
+    var allocationOf: [ObjectIdentifier: Allocation] = [:]
 
     /// The file and line of the top-level command being executed (entries are tagged with it).
     var topFile = "<input>"
     var topLine: Int?
     /// Canonical paths of the `.read` files being executed, innermost last.
     var readStack: [String] = []
+    /// Lines run from `.read` files since the current top-level input began (a script, or one
+    /// interactive line): bounded by ``SessionOptions/maxReadLines`` so a `.read` fan-out
+    /// cannot grow without end.
+    var readLines = 0
+    /// The budget ran out inside a `.read`; the innermost `.read` reports it, once.
+    var readBudgetSpent = false
+    var readLimitReported = false
     /// `.show` lines captured by ``finish()`` before blocked waits were released.
     var finalDescriptions: [String: String]?
     var finished = false
@@ -77,6 +89,9 @@ public final class Session {
         // interactive line runs again.
         bailed = false
         interruptedRead = nil
+        readLines = 0
+        readBudgetSpent = false
+        readLimitReported = false
         topFile = location.file
         topLine = location.line
         if options.echo { echo(line) }
@@ -94,6 +109,9 @@ public final class Session {
     public func runScript(bytes: [UInt8], file: String) {
         if finished { restart() }
         topFile = file
+        readLines = 0
+        readBudgetSpent = false
+        readLimitReported = false
         readStack = ScriptFile.canonicalPath(file).map { [$0] } ?? []
         runLines(bytes: bytes, file: file, topLevel: true)
         readStack = []
@@ -132,24 +150,33 @@ public final class Session {
 
     // MARK: - Lines
 
+    /// Runs the lines of `bytes` one at a time (never all of them decoded at once). Lines of
+    /// `.read` files count against ``SessionOptions/maxReadLines``; when the budget is spent the
+    /// remaining lines of every `.read` file are skipped and the `.read` reports it.
     func runLines(bytes: [UInt8], file: String, topLevel: Bool) {
-        let (lines, problems) = SourceText.lines(of: bytes, file: file)
-        if lines.isEmpty {
+        if let problem = SourceText.fileProblem(of: bytes, file: file) {
             // A binary file has no lines, only its diagnostic.
-            for problem in problems { report(problem, sourceText: nil) }
+            report(problem, sourceText: nil)
+            return
         }
-        for line in lines {
-            if shouldStop { break }
+        SourceText.forEachLine(of: bytes, file: file) { line in
+            if shouldStop { return false }
             if !topLevel {
-                if interruptedRead != nil { break }
+                if interruptedRead != nil { return false }
                 if let interruptRequested, interruptRequested() {
                     interruptedRead = (file, line.number)
-                    break
+                    return false
                 }
             }
             if topLevel {
                 topLine = line.number
                 if options.echo { echo(line.text) }
+            } else {
+                if readLines >= options.maxReadLines {
+                    readBudgetSpent = true
+                    return false
+                }
+                readLines += 1
             }
             if let problem = line.diagnostic {
                 report(problem, sourceText: line.text)
@@ -157,6 +184,7 @@ public final class Session {
                 run(line: line.text, location: SourceLocation(file: file, line: line.number))
             }
             if topLevel { sink.commandFinished() }
+            return true
         }
     }
 
@@ -217,6 +245,8 @@ public final class Session {
         let created = Worker(name: name, ordinal: workerOrder.count, gate: gate)
         workers[name] = created
         workerOrder.append(created)
+        let lowered = name.lowercased()
+        if workersByLowercasedName[lowered] == nil { workersByLowercasedName[lowered] = created }
         return created
     }
 
@@ -263,7 +293,9 @@ public final class Session {
         handleOrder.removeAll()
         workers.removeAll()
         workerOrder.removeAll()
+        workersByLowercasedName.removeAll()
         allocations.removeAll()
+        allocationOf.removeAll()
         pool = RundownPool()
         finalDescriptions = nil
         finished = false

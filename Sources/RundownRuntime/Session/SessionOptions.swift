@@ -16,10 +16,19 @@ public struct SessionOptions: Sendable {
     public var baseDirectory: String?
     /// How deeply `.read` may nest.
     public var maxReadDepth: Int
+    /// How many lines `.read` files may run in all, per script (per line in the REPL):
+    /// nested `.read`s multiply, and this keeps a fan-out from running for ever.
+    public var maxReadLines: Int
+
+    /// Most threads one session runs, `main` included (THREAD_LIMIT beyond).
+    public static let maximumThreads = 10_000
+
+    /// The default of ``maxReadLines``.
+    public static let defaultMaxReadLines = 100_000
 
     public init(
         processors: Int = 4, bail: Bool = false, echo: Bool = false, watchdogSeconds: Double? = nil,
-        baseDirectory: String? = nil, maxReadDepth: Int = 16
+        baseDirectory: String? = nil, maxReadDepth: Int = 16, maxReadLines: Int = defaultMaxReadLines
     ) {
         self.processors = processors
         self.bail = bail
@@ -27,6 +36,7 @@ public struct SessionOptions: Sendable {
         self.watchdogSeconds = watchdogSeconds ?? SessionOptions.environmentWatchdog ?? 5
         self.baseDirectory = baseDirectory
         self.maxReadDepth = maxReadDepth
+        self.maxReadLines = maxReadLines
     }
 
     /// `$RDSH_WATCHDOG_SECONDS` when it holds a positive number.

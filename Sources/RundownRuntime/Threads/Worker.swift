@@ -58,6 +58,7 @@ final class Worker: @unchecked Sendable {
     /// Starts the OS thread. Returns false when the system refuses a new thread.
     func start() -> Bool {
         if started { return true }
+        _ = rd_use_global_futex_hash()
         let context = Unmanaged.passRetained(self).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)

@@ -50,7 +50,10 @@ final class OutputStream {
                 let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    break  // EPIPE and friends: the reader is gone; drop the output
+                    // The output is lost: said at exit (StandardOutputGuard), except when the
+                    // reader went away (EPIPE), which stays quiet.
+                    StandardOutputGuard.recordFailure(descriptor: descriptor, code: errno)
+                    break
                 }
                 offset += written
             }

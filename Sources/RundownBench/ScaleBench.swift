@@ -1,0 +1,168 @@
+import CRundownSupport
+import Glibc
+import RundownCheck
+import RundownRuntime
+
+/// The scale section (issue 13, "Linear cost"): each growth case runs in a real `Session` at
+/// two sizes, the second ten times the first, and fails when the larger run takes more than
+/// 15 times as long: cost that grows faster than the work (a scan per line, a list rebuilt
+/// per call) shows up as a ratio well above 10.
+public struct ScaleBench: BenchSection {
+    public let name = "scale"
+    public let title = "growth cases at two sizes: 10x the work must take at most 15x the time"
+
+    /// The largest ratio of times allowed for ten times the work.
+    public static let maximumRatio = 15.0
+
+    public init() {}
+
+    /// One growth case: a script for a size, and the size of the small run.
+    struct GrowthCase {
+        let name: String
+        let label: String
+        let small: Int
+        /// The script for `size` units of work, written into `directory` when it needs files.
+        let script: (_ size: Int, _ directory: String) -> String
+        /// Whether a clean run reports no error (the holder case ends with none either).
+        var expectsClean = true
+    }
+
+    static func cases(quick: Bool) -> [GrowthCase] {
+        let scale = quick ? 1 : 2
+        return [
+            GrowthCase(
+                name: "pool", label: "cache-aware allocations, then their frees", small: 500 * scale,
+                script: { size, _ in
+                    var text = ""
+                    for i in 0..<size {
+                        text += "C\(i) = ExAllocateCacheAwareRundownProtection NonPagedPool 'RtSc'\n"
+                    }
+                    for i in 0..<size { text += "ExFreeCacheAwareRundownProtection C\(i)\n" }
+                    return text
+                }),
+            GrowthCase(
+                name: "threads", label: "one acquire and release on each of N threads", small: 250 * scale,
+                script: { size, _ in
+                    var text = "EX_RUNDOWN_REF R\n"
+                    for i in 0..<size {
+                        text += "T\(i): ExAcquireRundownProtection R\nT\(i): ExReleaseRundownProtection R\n"
+                    }
+                    return text
+                }),
+            GrowthCase(
+                name: "lines", label: "acquire/release lines on main (script size)", small: 5_000 * scale,
+                script: { size, _ in
+                    "EX_RUNDOWN_REF R\n"
+                        + String(
+                            repeating: "ExAcquireRundownProtection R\nExReleaseRundownProtection R\n",
+                            count: size / 2)
+                }),
+            GrowthCase(
+                name: "read-fan-out", label: "lines run through .read, a file read 10 x 10 times",
+                small: 1_000 * scale,
+                script: { size, directory in
+                    let leaf = "leaf-\(size).inc"
+                    let middle = "middle-\(size).inc"
+                    let perLeaf = max(1, size / 100)
+                    _ = ScaleBench.write(
+                        FileSystem.join(directory, leaf),
+                        String(repeating: "ExAcquireRundownProtection R\n", count: perLeaf / 2 + perLeaf % 2)
+                            + String(repeating: "ExReleaseRundownProtection R\n", count: perLeaf / 2))
+                    _ = ScaleBench.write(
+                        FileSystem.join(directory, middle),
+                        String(repeating: ".read \(leaf)\n", count: 10))
+                    return "EX_RUNDOWN_REF R\n" + String(repeating: ".read \(middle)\n", count: 10)
+                }),
+            GrowthCase(
+                name: "holders", label: "N acquires on N lines, then a wait that lists the holders",
+                small: 300 * scale,
+                script: { size, _ in
+                    "EX_RUNDOWN_REF R\n"
+                        + String(repeating: "ExAcquireRundownProtection R\n", count: size)
+                        + "W: ExWaitForRundownProtectionRelease R\nExReleaseRundownProtectionEx R \(size)\n"
+                }),
+        ]
+    }
+
+    public func run(_ options: BenchOptions, progress: (String) -> Void) -> BenchSectionReport {
+        let repetitions = max(1, min(options.repetitions, 3))
+        var measurements: [BenchMeasurement] = []
+        var targets: [BenchTarget] = []
+        var notes: [String] = []
+        var template = Array("/tmp/rdsh-scale-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            return BenchSectionReport(
+                name: name, title: title,
+                notes: [
+                    "not measured: cannot create a temporary directory: \(String(cString: strerror(errno)))"
+                ])
+        }
+        let directory = String(cString: made)
+        defer { ScaleBench.removeTree(directory) }
+
+        for growth in Self.cases(quick: options.quick) where options.selects(growth.name, in: name) {
+            var seconds: [Double] = []
+            for size in [growth.small, growth.small * 10] {
+                let path = FileSystem.join(directory, "\(growth.name)-\(size).rdsh")
+                let text = growth.script(size, directory)
+                guard ScaleBench.write(path, text) else {
+                    notes.append("\(growth.name): cannot write \(path)")
+                    break
+                }
+                var best = UInt64.max
+                for _ in 0..<repetitions {
+                    let sink = DiscardingSink()
+                    let session = Session(options: SessionOptions(), sink: sink)
+                    let start = rd_now_ns()
+                    session.runScript(bytes: Array(text.utf8), file: path)
+                    best = min(best, rd_now_ns() &- start)
+                    if growth.expectsClean && session.errorCount != 0 {
+                        notes.append(
+                            "\(growth.name) at \(size): \(session.errorCount) errors: the figure is not valid"
+                        )
+                    }
+                }
+                let elapsed = Double(best) / 1e9
+                seconds.append(elapsed)
+                measurements.append(
+                    BenchMeasurement(
+                        name: "\(growth.name)-\(size)", label: "\(growth.label), N = \(size)", threads: 1,
+                        unit: "unit", nsPerOp: Double(best) / Double(size),
+                        opsPerSecond: Double(size) / max(elapsed, 1e-9)))
+                progress("  \(growth.name) N=\(size): \(formatted(elapsed * 1000, decimals: 1)) ms")
+            }
+            guard seconds.count == 2 else { continue }
+            let ratio = seconds[1] / max(seconds[0], 1e-9)
+            targets.append(
+                BenchTarget(
+                    statement: "\(growth.name): time for 10x the work <= \(Int(Self.maximumRatio))x the time",
+                    measured: ratio, limit: Self.maximumRatio, atMost: true, unit: "x"))
+            notes.append(
+                "\(growth.name): N = \(growth.small) in \(formatted(seconds[0] * 1000, decimals: 1)) ms, "
+                    + "N = \(growth.small * 10) in \(formatted(seconds[1] * 1000, decimals: 1)) ms: "
+                    + "\(formatted(ratio, decimals: 1))x")
+        }
+        return BenchSectionReport(
+            name: name, title: title, measurements: measurements, targets: targets, notes: notes)
+    }
+
+    /// Writes `text` to `path`; false on any failure.
+    static func write(_ path: String, _ text: String) -> Bool {
+        if case .success = FileSystem.write(path, bytes: Array(text.utf8)) { return true }
+        return false
+    }
+
+    /// Removes the files of a flat temporary directory, then the directory.
+    static func removeTree(_ directory: String) {
+        guard let dir = opendir(directory) else { return }
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if entryName == "." || entryName == ".." { continue }
+            unlink(FileSystem.join(directory, entryName))
+        }
+        closedir(dir)
+        rmdir(directory)
+    }
+}
