@@ -53,7 +53,7 @@ func complete(_ line: String) -> Completion.Result {
     return Completion.complete(line: line, cursor: line.count, context: context)
 }
 
-@Suite struct CompletionTests {
+@Suite(.timeLimit(.minutes(1))) struct CompletionTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var line: String
         var insert: String
@@ -189,7 +189,7 @@ func complete(_ line: String) -> Completion.Result {
     }
 }
 
-@Suite struct CandidateListTests {
+@Suite(.timeLimit(.minutes(1))) struct CandidateListTests {
     @Test func fillsColumnsDownThenAcross() {
         let lines = CandidateList.format(["a", "bb", "ccc", "d", "e"], width: 12)
         #expect(lines == ["a    d", "bb   e", "ccc"])
