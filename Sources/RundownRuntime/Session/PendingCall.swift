@@ -33,6 +33,11 @@ final class PendingCall: @unchecked Sendable {
     let count: Int
     let binding: String?
     var result: Result = .none
+    /// What the coordinator needs once the thread returns (set when the call is started).
+    var sourceText = ""
+    var created: Handle.Value?
+    var handleName = ""
+    var request = AllocationRequest(poolType: .NonPagedPool, tag: 0, tagText: "")
 
     init(
         operation: Operation, display: String, thread: String, location: SourceLocation, topLine: Int?,

@@ -5,23 +5,47 @@ import RundownScript
 
 extension Session {
     func runCall(_ call: Call, sourceText: String) {
+        if let name = call.guardName {
+            guard let value = guardValue(name, call: call, sourceText: sourceText) else { return }
+            if value == call.guardNegated { return }
+        }
+        guard let (pending, worker) = startCall(call, sourceText: sourceText) else { return }
+        settle(pending, on: worker)
+    }
+
+    /// The value of a guard's boolean binding outside a `.par` block; BAD_GUARD (and nil) when
+    /// the name is unknown or not a boolean.
+    func guardValue(_ name: String, call: Call, sourceText: String) -> Bool? {
+        if let handle = handles[name], case .boolean(let value) = handle.value { return value }
+        let location = call.guardColumn.map { call.location.at(column: $0) } ?? call.location
+        let what = handles[name].map { "\(name) is \($0.kindPhrase), not a boolean" } ?? "unknown name '\(name)'"
+        report(
+            Diagnostic(
+                .badGuard, "guard on \(what)", location: location, length: name.utf8.count,
+                notes: ["a guard names a boolean binding: ok = ExAcquireRundownProtection R, then: if ok ..."]),
+            sourceText: sourceText)
+        return nil
+    }
+
+    /// Checks a call and hands it to its thread; nil when it was refused (and reported).
+    func startCall(_ call: Call, sourceText: String) -> (PendingCall, Worker)? {
         guard let operation = Operation.byName[call.routine.name] else {
             report(
                 Diagnostic(
                     .unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
                 sourceText: sourceText)
-            return
+            return nil
         }
         let threadSpan = (
             location: call.threadColumn.map { call.location.at(column: $0) } ?? call.location,
             length: max(1, call.thread?.utf8.count ?? 1)
         )
         guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else {
-            return
+            return nil
         }
         if worker.status != .idle {
             reportThreadBlocked(worker, call: call, sourceText: sourceText)
-            return
+            return nil
         }
 
         // Arguments.
@@ -47,7 +71,7 @@ extension Session {
                     Diagnostic(
                         .badArgument, "expected a pool type: NonPagedPool, NonPagedPoolNx or PagedPool",
                         location: span.location, length: span.length), sourceText: sourceText)
-                return
+                return nil
             }
             poolType = type
             switch call.arguments[1] {
@@ -64,14 +88,14 @@ extension Session {
                         .badArgument,
                         "expected a pool tag: four characters in single quotes, or a 32-bit integer",
                         location: span.location, length: span.length), sourceText: sourceText)
-                return
+                return nil
             }
         default:
             guard let name = call.arguments.first?.name else {
                 report(
                     Diagnostic(.syntax, "\(call.routine.name) needs a handle name", location: call.location),
                     sourceText: sourceText)
-                return
+                return nil
             }
             handleName = name
             handleSpan = call.span(ofArgument: 0)
@@ -83,7 +107,7 @@ extension Session {
                     created = .null  // made by the call itself, on the thread
                 } else {
                     reportUnknownHandle(name, at: handleSpan, sourceText: sourceText)
-                    return
+                    return nil
                 }
             }
             if operation.takesCount || operation == .initializeCacheAware {
@@ -92,16 +116,16 @@ extension Session {
                         Diagnostic(
                             .syntax, "\(call.routine.name) needs a second argument", location: call.location),
                         sourceText: sourceText)
-                    return
+                    return nil
                 }
                 let span = call.span(ofArgument: 1)
                 guard let value = resolveNumber(call.arguments[1], span: span, sourceText: sourceText) else {
-                    return
+                    return nil
                 }
                 if operation == .initializeCacheAware {
                     sizeArgument = value
                 } else {
-                    guard checkCount(value, span: span, sourceText: sourceText) else { return }
+                    guard checkCount(value, span: span, sourceText: sourceText) else { return nil }
                     count = value
                 }
             }
@@ -114,16 +138,16 @@ extension Session {
             size: sizeArgument)
         if let handle, let problem = kindProblem(context, handle: handle) {
             report(problem, sourceText: sourceText)
-            return
+            return nil
         }
         if let problem = irqlProblem(context) {
             report(problem, sourceText: sourceText)
-            return
+            return nil
         }
         let verdict = checkContract(context)
         if let error = verdict.error {
             report(error, sourceText: sourceText)
-            return
+            return nil
         }
         for warning in verdict.warnings { report(warning, sourceText: sourceText) }
 
@@ -138,14 +162,17 @@ extension Session {
                 Diagnostic(
                     .watchdog, "could not start thread \(worker.name)", location: call.location,
                     notes: ["the system refused to create another thread"]), sourceText: sourceText)
-            return
+            return nil
         }
         pending.object = handle?.object
         worker.current = pending
+        pending.sourceText = sourceText
+        pending.created = created
+        pending.handleName = handleName
+        pending.request = AllocationRequest(poolType: poolType, tag: tag, tagText: tagText)
+        observer.setStepping(worker)
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
-        settle(
-            pending, on: worker, sourceText: sourceText, created: created, handleName: handleName,
-            request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
+        return (pending, worker)
     }
 
     /// Builds the job for `pending` and posts it to `worker`.
@@ -264,33 +291,27 @@ extension Session {
     }
 
     /// Waits until every thread has settled, then reports what happened.
-    private func settle(
-        _ pending: PendingCall, on worker: Worker, sourceText: String, created: Handle.Value?,
-        handleName: String,
-        request: AllocationRequest
-    ) {
+    private func settle(_ pending: PendingCall, on worker: Worker) {
         let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-        if !settled { reportWatchdog(sourceText: sourceText) }
+        if !settled { reportWatchdog(sourceText: pending.sourceText) }
         switch worker.status {
         case .idle:
             worker.current = nil
-            complete(
-                pending, worker: worker, sourceText: sourceText, created: created, handleName: handleName,
-                request: request)
+            complete(pending, worker: worker)
         case .blocked:
             reportBlocked(pending, worker: worker)
-        case .running, .hung:
+        case .running, .hung, .paused:
             break
         }
         if pending.operation.isRelease || !settled { reportWoken() }
     }
 
     /// The thread returned from the call: print its result, update the ledger and bindings.
-    private func complete(
-        _ pending: PendingCall, worker: Worker, sourceText: String, created: Handle.Value?,
-        handleName: String,
-        request: AllocationRequest
-    ) {
+    func complete(_ pending: PendingCall, worker: Worker) {
+        let sourceText = pending.sourceText
+        let created = pending.created
+        let handleName = pending.handleName
+        let request = pending.request
         let handle = pending.handle
         switch pending.result {
         case .none:
@@ -375,7 +396,7 @@ extension Session {
 
     // MARK: - Blocking and waking
 
-    private func reportBlocked(_ pending: PendingCall, worker: Worker) {
+    func reportBlocked(_ pending: PendingCall, worker: Worker) {
         output("[\(worker.name)] blocked in \(pending.display)")
         if let handle = pending.handle { output("    " + outstandingSentence(handle)) }
     }

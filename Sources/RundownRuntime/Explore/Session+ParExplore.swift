@@ -1,0 +1,486 @@
+import Rundown
+import RundownScript
+
+/// One thread of a `.par` block while a schedule runs.
+final class ParThread {
+    enum Phase {
+        /// Between calls.
+        case idle
+        /// Parked at a step boundary inside a call (a cache-aware sweep, completed, reinitialize).
+        case paused(PendingCall)
+        /// Asleep in a wait: no step is enabled until a release wakes it.
+        case blocked(PendingCall)
+        /// Woken, parked before its wait returns: the return is its next step.
+        case woken(PendingCall)
+    }
+
+    let name: String
+    let worker: Worker
+    let lines: [ParLine]
+    var pc = 0
+    var steps = 0
+    var phase: Phase = .idle
+
+    init(name: String, worker: Worker, lines: [ParLine]) {
+        self.name = name
+        self.worker = worker
+        self.lines = lines
+    }
+}
+
+/// The session as it was at `.par`: every schedule starts from it.
+struct ParStartState {
+    var handles: [(handle: Handle, value: Handle.Value, location: SourceLocation, ledger: Ledger, allocation: Allocation?)]
+    var handleOrder: [String]
+    var objects: [(object: AnyObject, state: [UInt])]
+    var allocations: [(allocation: Allocation, freed: Bool)]
+    var pool: PoolBooks
+    var workers: [(worker: Worker, cpu: Int, irql: Int)]
+}
+
+/// One schedule as it ran.
+struct ParScheduleRun {
+    /// At each step: the enabled threads (indices) and which one ran.
+    var decisions: [(enabled: [Int], chosen: Int)] = []
+    var steps: [ScheduleStep] = []
+    var outcome: ParOutcome?
+}
+
+/// How the next step is chosen: by depth and the enabled thread indices; nil stops the schedule.
+typealias ParChooser = (_ depth: Int, _ enabled: [Int]) -> Int?
+
+extension Session {
+    // MARK: - Exploring a closed block
+
+    func runPar(_ collector: ParCollector, endLocation: SourceLocation) {
+        var threads: [ParThread] = []
+        for name in collector.threads {
+            let worker = worker(named: name)
+            guard worker.start() else {
+                report(
+                    Diagnostic(.watchdog, "could not start thread \(name)", location: collector.location),
+                    sourceText: nil)
+                return
+            }
+            threads.append(ParThread(name: name, worker: worker, lines: collector.lines.filter { $0.thread == name }))
+        }
+        let start = saveParStart()
+        observer.setExploring(true)
+        defer { observer.setExploring(false) }
+
+        if let wanted = collector.options.schedule {
+            runDirectedSchedule(wanted, threads: threads, collector: collector, start: start)
+            return
+        }
+        let report = explorePar(collector, threads: threads, start: start, file: endLocation.file)
+        // The session continues in the canonical schedule's state, its transcript not printed.
+        parCapture = ParCapture()
+        _ = runSchedule(threads, collector: collector, start: start) { _, enabled in enabled[0] }
+        parCapture = nil
+        for line in report.lines { output(line) }
+        lastParReports.append(report)
+    }
+
+    /// Every schedule within the budget; the outcome table.
+    func explorePar(_ collector: ParCollector, threads: [ParThread], start: ParStartState, file: String) -> ParReport {
+        let budget = collector.options.budget
+        var entries: [ParReport.Entry] = []
+        var index: [ParOutcome: Int] = [:]
+        var count = 0
+        func record(_ run: ParScheduleRun) {
+            count += 1
+            guard let outcome = run.outcome else { return }
+            if let existing = index[outcome] {
+                entries[existing].schedules += 1
+            } else {
+                index[outcome] = entries.count
+                entries.append(
+                    ParReport.Entry(
+                        outcome: outcome, schedules: 1, witness: run.steps.map(\.description).joined(separator: " ")))
+            }
+        }
+        parCapture = ParCapture()
+        defer { parCapture = nil }
+        // Depth-first over the choices, each schedule replayed from the start state.
+        let bound = interleavingBound(collector, threads: threads)
+        let depthFirstBudget = bound <= Double(budget) ? budget : max(1, budget / 2)
+        var prefix: [Int] = []
+        var exhaustive = false
+        while count < depthFirstBudget {
+            let run = runSchedule(threads, collector: collector, start: start) { depth, enabled in
+                depth < prefix.count ? prefix[depth] : enabled[0]
+            }
+            record(run)
+            var decisions = run.decisions
+            while let last = decisions.last, last.chosen + 1 >= last.enabled.count { decisions.removeLast() }
+            if decisions.isEmpty {
+                exhaustive = true
+                break
+            }
+            decisions[decisions.count - 1].chosen += 1
+            prefix = decisions.map { $0.enabled[$0.chosen] }
+        }
+        // Past the budget: seeded random schedules.
+        var random = SplitMix(seed: collector.options.seed)
+        while !exhaustive && count < budget {
+            let run = runSchedule(threads, collector: collector, start: start) { _, enabled in
+                enabled[Int(random.next() % UInt64(enabled.count))]
+            }
+            record(run)
+        }
+        return ParReport(
+            file: file, line: collector.location.line, schedules: count, exhaustive: exhaustive, budget: budget,
+            seed: collector.options.seed, entries: entries)
+    }
+
+    /// An upper bound on the raw interleavings: the multinomial of the threads' most steps.
+    func interleavingBound(_ collector: ParCollector, threads: [ParThread]) -> Double {
+        var slots = options.processors
+        for name in handleOrder {
+            if let handle = handles[name], case .cacheAware(let ref) = handle.value { slots = max(slots, ref.slotCount) }
+        }
+        var total = 0
+        var bound = 1.0
+        for thread in threads {
+            var steps = 0
+            for line in thread.lines {
+                guard case .call(let call) = line.kind else { continue }
+                switch Operation.byName[call.routine.name] {
+                case .wait: steps += 2
+                case .waitCacheAware: steps += slots + 1
+                case .completedCacheAware: steps += slots
+                case .reinitializeCacheAware: steps += 2 * slots
+                default: steps += 1
+                }
+            }
+            for k in stride(from: 1, through: steps, by: 1) {
+                total += 1
+                bound = bound * Double(total) / Double(k)
+            }
+        }
+        return bound
+    }
+
+    /// `.par schedule="..."`: that one schedule, with the full directed transcript.
+    func runDirectedSchedule(
+        _ wanted: [ScheduleStep], threads: [ParThread], collector: ParCollector, start: ParStartState
+    ) {
+        var next = 0
+        var failed = false
+        _ = runSchedule(threads, collector: collector, start: start, transcript: true) { _, enabled in
+            if failed || next >= wanted.count { return failed ? enabled[0] : nil }
+            let step = wanted[next]
+            next += 1
+            if let position = threads.firstIndex(where: { $0.name == step.thread }),
+                threads[position].steps + 1 == step.number, enabled.contains(position)
+            {
+                return position
+            }
+            let offered = enabled.map { "\(threads[$0].name).\(threads[$0].steps + 1)" }.joined(separator: " ")
+            let why =
+                threads.contains(where: { $0.name == step.thread })
+                ? "step \(step) is not enabled after \(next - 1) step\(next == 2 ? "" : "s")"
+                : "step \(step) names no thread of the block"
+            self.report(
+                Diagnostic(
+                    .badSchedule, why, location: collector.location, length: 4,
+                    notes: ["enabled instead: \(offered)", "the rest runs in the canonical order, not printed"]),
+                sourceText: nil)
+            failed = true
+            self.parCapture = ParCapture()
+            return enabled[0]
+        }
+        parCapture = nil
+        if !failed && next < wanted.count {
+            report(
+                Diagnostic(
+                    .badSchedule, "step \(wanted[next]) does not exist: no thread had a step left",
+                    location: collector.location, length: 4,
+                    notes: ["the schedule ran \(next) step\(next == 1 ? "" : "s"); the rest of the string was not used"]),
+                sourceText: nil)
+        }
+    }
+
+    // MARK: - One schedule
+
+    /// Runs one schedule from `start`: at each step the chooser picks one enabled thread.
+    func runSchedule(
+        _ threads: [ParThread], collector: ParCollector, start: ParStartState, transcript: Bool = false,
+        choose: ParChooser
+    ) -> ParScheduleRun {
+        releaseBlocked(threads)
+        restoreParStart(start)
+        for thread in threads {
+            thread.pc = 0
+            thread.steps = 0
+            thread.phase = .idle
+        }
+        let capture = parCapture
+        capture?.diagnostics.removeAll()
+        var made: Set<String> = []
+        var run = ParScheduleRun()
+        while true {
+            var enabled: [Int] = []
+            for (position, thread) in threads.enumerated() where advance(thread, collector: collector, made: made) {
+                enabled.append(position)
+            }
+            if enabled.isEmpty { break }
+            guard let pick = choose(run.decisions.count, enabled), let chosen = enabled.firstIndex(of: pick)
+            else { break }
+            run.decisions.append((enabled, chosen))
+            let thread = threads[pick]
+            thread.steps += 1
+            run.steps.append(ScheduleStep(thread: thread.name, number: thread.steps))
+            take(thread, threads: threads, made: &made, transcript: transcript)
+        }
+        if let capture = parCapture, capture === capture {
+            run.outcome = outcome(threads, collector: collector, made: made, capture: capture)
+        }
+        return run
+    }
+
+    /// True when `thread` has an enabled step; skips lines whose guard is false and applies
+    /// `.cpu` lines on the way.
+    private func advance(_ thread: ParThread, collector: ParCollector, made: Set<String>) -> Bool {
+        switch thread.phase {
+        case .paused, .woken: return true
+        case .blocked: return false
+        case .idle: break
+        }
+        while thread.pc < thread.lines.count {
+            let line = thread.lines[thread.pc]
+            switch line.kind {
+            case .cpu(let processor):
+                thread.worker.cpu = processor
+                thread.pc += 1
+            case .call(let call):
+                guard let name = call.guardName else { return true }
+                var value = false
+                if collector.bindings.contains(where: { $0.name == name }) && !made.contains(name) {
+                    value = false
+                } else if let handle = handles[name], case .boolean(let bound) = handle.value {
+                    value = bound
+                }
+                if value != call.guardNegated { return true }
+                thread.pc += 1
+            }
+        }
+        return false
+    }
+
+    /// Runs `thread`'s next step and waits until every thread has settled.
+    private func take(_ thread: ParThread, threads: [ParThread], made: inout Set<String>, transcript: Bool) {
+        let worker = thread.worker
+        switch thread.phase {
+        case .idle:
+            guard case .call(let call) = thread.lines[thread.pc].kind else { return }
+            let line = thread.lines[thread.pc]
+            thread.pc += 1
+            if transcript { output("\(thread.name).\(thread.steps) (line \(line.location.line)): \(line.sourceText.trimmed)") }
+            guard let (pending, _) = startCall(call, sourceText: line.sourceText) else { return }
+            settleStep(thread, pending, made: &made)
+        case .paused(let pending):
+            if transcript {
+                output("\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): \(describeStep(worker.pausePoint))")
+            }
+            observer.setStepping(worker)
+            worker.resumeStep()
+            settleStep(thread, pending, made: &made)
+        case .woken(let pending):
+            if transcript { output("\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): returns") }
+            worker.resumeStep()
+            _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
+            if worker.status == .idle {
+                worker.current = nil
+                pending.handle?.waiter = nil
+                if let object = pending.object { observer.unregister(object: object) }
+                output("[\(worker.name)] returned from \(pending.display)")
+                if case .violation(let violation) = pending.result {
+                    report(libraryViolation(violation, pending), sourceText: nil)
+                }
+                thread.phase = .idle
+            }
+        case .blocked:
+            return
+        }
+        for woken in observer.takeWoken() {
+            if let other = threads.first(where: { $0.worker === woken }), case .blocked(let pending) = other.phase {
+                other.phase = .woken(pending)
+            }
+        }
+    }
+
+    private func settleStep(_ thread: ParThread, _ pending: PendingCall, made: inout Set<String>) {
+        let worker = thread.worker
+        if !gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) {
+            let saved = parCapture
+            parCapture = nil
+            reportWatchdog(sourceText: pending.sourceText)
+            parCapture = saved
+        }
+        switch worker.status {
+        case .idle:
+            worker.current = nil
+            complete(pending, worker: worker)
+            thread.phase = .idle
+            if let binding = pending.binding {
+                switch pending.result {
+                case .boolean, .size, .created: made.insert(binding)
+                default: break
+                }
+            }
+        case .blocked:
+            reportBlocked(pending, worker: worker)
+            thread.phase = .blocked(pending)
+        case .paused:
+            thread.phase = .paused(pending)
+        case .running, .hung:
+            thread.phase = .idle
+        }
+    }
+
+    private func describeStep(_ point: RundownStepPoint?) -> String {
+        switch point {
+        case .sweep(let slot, _): "marks slot \(slot)"
+        case .completedSlot(let slot): "sets slot \(slot) to 1"
+        case .reinitializeSlot(let pass, let slot): "sets slot \(slot) to \(pass == 0 ? 1 : 0)"
+        case .woke: "returns"
+        case nil: "continues"
+        }
+    }
+
+    /// The outcome of the schedule that just ended.
+    private func outcome(
+        _ threads: [ParThread], collector: ParCollector, made: Set<String>, capture: ParCapture
+    ) -> ParOutcome {
+        var bindings: [(name: String, value: String)] = []
+        for (name, _) in collector.bindings where !collector.handleNames.contains(name) {
+            guard made.contains(name), let handle = handles[name] else {
+                bindings.append((name, "none"))
+                continue
+            }
+            switch handle.value {
+            case .boolean(let value): bindings.append((name, value ? "TRUE" : "FALSE"))
+            case .number(let value): bindings.append((name, String(value)))
+            case .null: bindings.append((name, "NULL"))
+            case .plain, .cacheAware: break
+            }
+        }
+        var states: [ParOutcome.HandleState] = []
+        for name in collector.handleNames {
+            guard let handle = handles[name] else {
+                states.append(.init(name: name, state: "none", holders: 0, slots: nil))
+                continue
+            }
+            switch handle.value {
+            case .plain(let ref):
+                let snapshot = ref.snapshot()
+                states.append(.init(name: name, state: snapshot.state.rawValue, holders: snapshot.holders, slots: nil))
+            case .cacheAware(let ref):
+                let snapshot = ref.snapshot()
+                states.append(
+                    .init(name: name, state: snapshot.state.rawValue, holders: snapshot.holders, slots: snapshot.slots))
+            case .null:
+                states.append(.init(name: name, state: "NULL", holders: 0, slots: nil))
+            case .number, .boolean:
+                break
+            }
+        }
+        var blocked: [String] = []
+        for thread in threads {
+            if case .blocked = thread.phase { blocked.append(thread.name) }
+        }
+        let diagnostics = capture.diagnostics.sorted().map {
+            ParOutcome.DiagnosticEntry(code: $0.code.rawValue, line: $0.line)
+        }
+        return ParOutcome(bindings: bindings, handles: states, blocked: blocked, diagnostics: diagnostics)
+    }
+
+    // MARK: - Start state
+
+    /// Wakes the waiters the previous schedule left blocked and lets their waits return.
+    private func releaseBlocked(_ threads: [ParThread]) {
+        for thread in threads {
+            if case .blocked(let pending) = thread.phase {
+                thread.worker.markWoken()
+                if let ref = pending.object as? RundownRef { ref.forceWake() }
+                if let ref = pending.object as? CacheAwareRundownRef { ref.forceWake() }
+                _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
+                thread.worker.resumeStep()
+                _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
+            }
+            thread.worker.current = nil
+            thread.phase = .idle
+        }
+        _ = observer.takeWoken()
+    }
+
+    func saveParStart() -> ParStartState {
+        var saved: [(handle: Handle, value: Handle.Value, location: SourceLocation, ledger: Ledger, allocation: Allocation?)] = []
+        var objects: [(object: AnyObject, state: [UInt])] = []
+        for name in handleOrder {
+            guard let handle = handles[name] else { continue }
+            saved.append((handle, handle.value, handle.location, handle.ledger, handle.allocation))
+            switch handle.value {
+            case .plain(let ref): objects.append((ref, ref.saveState()))
+            case .cacheAware(let ref): objects.append((ref, ref.saveState()))
+            default: break
+            }
+        }
+        return ParStartState(
+            handles: saved, handleOrder: handleOrder, objects: objects,
+            allocations: allocations.map { ($0, $0.freed) }, pool: pool.saveBooks(),
+            workers: workerOrder.map { ($0, $0.cpu, $0.irql) })
+    }
+
+    func restoreParStart(_ start: ParStartState) {
+        handles.removeAll(keepingCapacity: true)
+        for entry in start.handles {
+            let handle = entry.handle
+            handle.value = entry.value
+            handle.location = entry.location
+            handle.ledger = entry.ledger
+            handle.allocation = entry.allocation
+            handle.waiter = nil
+            handles[handle.name] = handle
+        }
+        handleOrder = start.handleOrder
+        for (object, state) in start.objects {
+            if let ref = object as? RundownRef { ref.restoreState(state) }
+            if let ref = object as? CacheAwareRundownRef { ref.restoreState(state) }
+        }
+        allocations = start.allocations.map { entry in
+            entry.allocation.freed = entry.freed
+            return entry.allocation
+        }
+        pool.restoreBooks(start.pool)
+        for (worker, cpu, irql) in start.workers {
+            worker.cpu = cpu
+            worker.irql = irql
+        }
+        observer.forgetAll()
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same seed gives the same schedules everywhere.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension String {
+    /// Without leading and trailing blanks.
+    var trimmed: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}
