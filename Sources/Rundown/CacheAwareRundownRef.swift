@@ -445,6 +445,15 @@ public final class CacheAwareRundownRef: Sendable {
         pool.free(headerBlock.allocation.id)
     }
 
+    /// True when a release on `processor`'s slot would be redirected to slot 0: the slot reads
+    /// exactly 1 (a reinitialize has not cleared it yet) while slot 0 is live again.
+    package func releaseRedirectsToSlotZero(processor: Int) -> Bool {
+        let s = slot(processor)
+        let first = slot(at: 0)
+        return s != first && s.pointee.load(ordering: .sequentiallyConsistent) == 1
+            && first.pointee.load(ordering: .sequentiallyConsistent) & 1 == 0
+    }
+
     // MARK: - Saving and restoring (exploration)
 
     /// The slot words, the wait block and the freed flag, for a scheduler that restarts from a
