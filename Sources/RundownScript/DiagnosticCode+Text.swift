@@ -373,9 +373,9 @@ extension DiagnosticCode {
             split the line.
             """
         case .parUnmatchedEnd:
-            "`.end` closes a `.par` block, but no block is open. Nothing runs. Fix: add the `.par` line that opens the block, or delete the stray `.end`."
+            "`.end` closes a `.par` block, but no block is open: the lines before it already ran one by one, in written order. Nothing else runs. Fix: add the `.par` line that opens the block, or delete the stray `.end`."
         case .parUnterminated:
-            "A `.par` block was opened and the script ended before its `.end`. The block is not explored. Fix: close it with `.end` after the threads' last line."
+            "A `.par` block was opened and the script ended before its `.end`. Its lines were collected but never run, and the block is not explored: the diagnostic points at the `.par` line. Fix: close it with `.end` after the threads' last line."
         case .parNested:
             "Blocks do not nest: every thread's lines of one race belong to one block. The inner `.par` is ignored. Fix: close the first block with `.end` before opening another."
         case .parThreadRequired:

@@ -18,6 +18,8 @@ final class ParCollector {
     /// Where `.par` was written.
     let location: SourceLocation
     let options: ParOptions
+    /// The `.par` line as written, for carets.
+    var sourceText: String?
     var lines: [ParLine] = []
     /// Thread names in order of first appearance.
     var threads: [String] = []

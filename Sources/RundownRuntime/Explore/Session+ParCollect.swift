@@ -6,6 +6,7 @@ extension Session {
     /// `.par [options]` outside a block: starts collecting.
     func openPar(_ directive: Directive, sourceText: String) {
         let collector = ParCollector(location: directive.location, options: ParOptions(directive))
+        collector.sourceText = sourceText
         if let busy = workerOrder.first(where: { $0.status != .idle }) {
             report(
                 Diagnostic(
@@ -105,7 +106,7 @@ extension Session {
                             .badGuard, "guard on \(what)",
                             location: call.guardColumn.map { call.location.at(column: $0) } ?? call.location,
                             length: name.utf8.count,
-                            notes: ["bind an acquire's result earlier in the block: T: \(name) = ExAcquireRundownProtection R"]))
+                            notes: ["a guard names the result of an acquire bound earlier: T: ok = ExAcquireRundownProtection R, then T: if ok ..."]))
                     return
                 }
             }

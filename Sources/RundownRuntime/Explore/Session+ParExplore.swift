@@ -185,7 +185,7 @@ extension Session {
                 Diagnostic(
                     .badSchedule, why, location: collector.location, length: 4,
                     notes: ["enabled instead: \(offered)", "the rest runs in the canonical order, not printed"]),
-                sourceText: nil)
+                sourceText: collector.sourceText)
             failed = true
             self.parCapture = ParCapture()
             return enabled[0]
@@ -197,7 +197,7 @@ extension Session {
                     .badSchedule, "step \(wanted[next]) does not exist: no thread had a step left",
                     location: collector.location, length: 4,
                     notes: ["the schedule ran \(next) step\(next == 1 ? "" : "s"); the rest of the string was not used"]),
-                sourceText: nil)
+                sourceText: collector.sourceText)
         }
     }
 
