@@ -82,55 +82,180 @@ extension Session {
     }
 
     /// Every schedule within the budget; the outcome table.
+    ///
+    /// Depth-first over the enabled threads, first in written order first; each branch point
+    /// is reached again by replaying its prefix from the start state. With reduction on,
+    /// states already explored are not explored again: the state key covers everything a
+    /// later step or the outcome can depend on (the objects' words and wait blocks, the
+    /// handle table and its ledgers, the threads' positions and pause points, the bindings
+    /// and diagnostics so far), and each state's subtree is remembered as outcome counts and
+    /// witness suffixes, so the table (counts and witnesses included) is the same as without
+    /// reduction.
     func explorePar(_ collector: ParCollector, threads: [ParThread], start: ParStartState, file: String) -> ParReport {
         let budget = collector.options.budget
         var entries: [ParReport.Entry] = []
         var index: [ParOutcome: Int] = [:]
-        var count = 0
-        func record(_ run: ParScheduleRun) {
-            count += 1
-            guard let outcome = run.outcome else { return }
+        var run = 0
+        func record(_ outcome: ParOutcome, witness: [ScheduleStep]) {
+            run += 1
             if let existing = index[outcome] {
                 entries[existing].schedules += 1
             } else {
                 index[outcome] = entries.count
                 entries.append(
                     ParReport.Entry(
-                        outcome: outcome, schedules: 1, witness: run.steps.map(\.description).joined(separator: " ")))
+                        outcome: outcome, schedules: 1, witness: witness.map(\.description).joined(separator: " ")))
             }
         }
         parCapture = ParCapture()
         defer { parCapture = nil }
-        // Depth-first over the choices, each schedule replayed from the start state.
         let bound = interleavingBound(collector, threads: threads)
         let depthFirstBudget = bound <= Double(budget) ? budget : max(1, budget / 2)
-        var prefix: [Int] = []
         var exhaustive = false
-        while count < depthFirstBudget {
-            let run = runSchedule(threads, collector: collector, start: start) { depth, enabled in
-                depth < prefix.count ? prefix[depth] : enabled[0]
-            }
-            record(run)
-            var decisions = run.decisions
-            while let last = decisions.last, last.chosen + 1 >= last.enabled.count { decisions.removeLast() }
-            if decisions.isEmpty {
+        var represented = 0
+
+        if parReduction {
+            let search = ParSearch(budget: depthFirstBudget)
+            beginSchedule(threads, start: start)
+            var made: Set<String> = []
+            if let root = reducedSearch(
+                threads, collector: collector, start: start, path: [], steps: [], made: &made, search: search,
+                record: record)
+            {
                 exhaustive = true
-                break
+                represented = root.total
+                for (outcome, entry) in root.outcomes { entries[index[outcome]!].schedules = entry.count }
             }
-            decisions[decisions.count - 1].chosen += 1
-            prefix = decisions.map { $0.enabled[$0.chosen] }
+            parStatistics = ParStatistics(run: search.leaves, cached: search.cacheHits, states: search.cache.count)
+        } else {
+            var prefix: [Int] = []
+            while run < depthFirstBudget {
+                let schedule = runSchedule(threads, collector: collector, start: start) { depth, enabled in
+                    depth < prefix.count ? prefix[depth] : enabled[0]
+                }
+                if let outcome = schedule.outcome { record(outcome, witness: schedule.steps) }
+                var decisions = schedule.decisions
+                while let last = decisions.last, last.chosen + 1 >= last.enabled.count { decisions.removeLast() }
+                if decisions.isEmpty {
+                    exhaustive = true
+                    break
+                }
+                decisions[decisions.count - 1].chosen += 1
+                prefix = decisions.map { $0.enabled[$0.chosen] }
+            }
+            represented = run
+            parStatistics = ParStatistics(run: run, cached: 0, states: 0)
         }
         // Past the budget: seeded random schedules.
-        var random = SplitMix(seed: collector.options.seed)
-        while !exhaustive && count < budget {
-            let run = runSchedule(threads, collector: collector, start: start) { _, enabled in
-                enabled[Int(random.next() % UInt64(enabled.count))]
+        if !exhaustive {
+            var random = SplitMix(seed: collector.options.seed)
+            while run < budget {
+                let schedule = runSchedule(threads, collector: collector, start: start) { _, enabled in
+                    enabled[Int(random.next() % UInt64(enabled.count))]
+                }
+                if let outcome = schedule.outcome { record(outcome, witness: schedule.steps) }
             }
-            record(run)
+            represented = run
+            parStatistics?.run = run
         }
         return ParReport(
-            file: file, line: collector.location.line, schedules: count, exhaustive: exhaustive, budget: budget,
-            seed: collector.options.seed, entries: entries)
+            file: file, line: collector.location.line, schedules: represented, exhaustive: exhaustive,
+            budget: budget, seed: collector.options.seed, entries: entries)
+    }
+
+    /// The reduced depth-first search below the current state (reached by `path`). Returns
+    /// the subtree's outcomes with counts and witness suffixes, or nil when the budget ran out.
+    private func reducedSearch(
+        _ threads: [ParThread], collector: ParCollector, start: ParStartState, path: [Int], steps: [ScheduleStep],
+        made: inout Set<String>, search: ParSearch, record: (ParOutcome, [ScheduleStep]) -> Void
+    ) -> ParSubtree? {
+        let enabled = enabledThreads(threads, collector: collector, made: made)
+        if enabled.isEmpty {
+            let outcome = outcome(threads, collector: collector, made: made, capture: parCapture!)
+            search.leaves += 1
+            record(outcome, steps)
+            return ParSubtree(outcomes: [outcome: .init(count: 1, suffix: [])], order: [outcome], total: 1)
+        }
+        let key = stateKey(threads, made: made)
+        if let cached = search.cache[key] {
+            search.cacheHits += 1
+            return cached
+        }
+        if search.leaves >= search.budget { return nil }
+        var result = ParSubtree(outcomes: [:], order: [], total: 0)
+        for (position, choice) in enabled.enumerated() {
+            if position > 0 {
+                // Back to this node: replay its prefix from the start state.
+                beginSchedule(threads, start: start)
+                made = []
+                for earlier in path {
+                    _ = enabledThreads(threads, collector: collector, made: made)
+                    threads[earlier].steps += 1
+                    take(threads[earlier], threads: threads, made: &made, transcript: false)
+                }
+                _ = enabledThreads(threads, collector: collector, made: made)
+            }
+            let thread = threads[choice]
+            thread.steps += 1
+            let step = ScheduleStep(thread: thread.name, number: thread.steps)
+            take(thread, threads: threads, made: &made, transcript: false)
+            guard
+                let child = reducedSearch(
+                    threads, collector: collector, start: start, path: path + [choice], steps: steps + [step],
+                    made: &made, search: search, record: record)
+            else { return nil }
+            for outcome in child.order {
+                let entry = child.outcomes[outcome]!
+                if let existing = result.outcomes[outcome] {
+                    result.outcomes[outcome]!.count = existing.count + entry.count
+                } else {
+                    result.outcomes[outcome] = .init(count: entry.count, suffix: [step] + entry.suffix)
+                    result.order.append(outcome)
+                }
+            }
+            result.total += child.total
+        }
+        search.cache[key] = result
+        return result
+    }
+
+    /// What decides every later step and the outcome, as a string.
+    private func stateKey(_ threads: [ParThread], made: Set<String>) -> String {
+        var key = ""
+        for name in handleOrder {
+            guard let handle = handles[name] else { continue }
+            key += name
+            switch handle.value {
+            case .plain(let ref): key += "=p" + ref.saveState().map { String($0, radix: 16) }.joined(separator: ",")
+            case .cacheAware(let ref):
+                key += "=c" + ref.saveState().map { String($0, radix: 16) }.joined(separator: ",")
+            case .null: key += "=n"
+            case .number(let value): key += "=#\(value)"
+            case .boolean(let value): key += value ? "=T" : "=F"
+            }
+            key += "[\(handle.ledger.total)"
+            for worker in workerOrder {
+                let held = handle.ledger.held(by: worker.name)
+                if held != 0 { key += ",\(worker.name)=\(held)" }
+            }
+            key += "]"
+            if let waiter = handle.waiter { key += "w" + waiter.name }
+            key += ";"
+        }
+        key += "|a" + allocations.map { $0.freed ? "f" : "l" }.joined()
+        key += "|p\(pool.outstanding.count)"
+        for thread in threads {
+            key += "|\(thread.pc).\(thread.steps).\(thread.worker.cpu).\(thread.worker.irql)"
+            switch thread.phase {
+            case .idle: key += "i"
+            case .blocked: key += "b"
+            case .woken: key += "w"
+            case .paused: key += "p\(String(describing: thread.worker.pausePoint))"
+            }
+        }
+        key += "|m" + made.sorted().joined(separator: ",")
+        key += "|d" + (parCapture?.diagnostics.sorted().map { "\($0.code.rawValue)@\($0.line)" }.joined(separator: ",") ?? "")
+        return key
     }
 
     /// An upper bound on the raw interleavings: the multinomial of the threads' most steps.
@@ -208,22 +333,11 @@ extension Session {
         _ threads: [ParThread], collector: ParCollector, start: ParStartState, transcript: Bool = false,
         choose: ParChooser
     ) -> ParScheduleRun {
-        releaseBlocked(threads)
-        restoreParStart(start)
-        for thread in threads {
-            thread.pc = 0
-            thread.steps = 0
-            thread.phase = .idle
-        }
-        let capture = parCapture
-        capture?.diagnostics.removeAll()
+        beginSchedule(threads, start: start)
         var made: Set<String> = []
         var run = ParScheduleRun()
         while true {
-            var enabled: [Int] = []
-            for (position, thread) in threads.enumerated() where advance(thread, collector: collector, made: made) {
-                enabled.append(position)
-            }
+            let enabled = enabledThreads(threads, collector: collector, made: made)
             if enabled.isEmpty { break }
             guard let pick = choose(run.decisions.count, enabled), let chosen = enabled.firstIndex(of: pick)
             else { break }
@@ -233,10 +347,32 @@ extension Session {
             run.steps.append(ScheduleStep(thread: thread.name, number: thread.steps))
             take(thread, threads: threads, made: &made, transcript: transcript)
         }
-        if let capture = parCapture, capture === capture {
+        if let capture = parCapture {
             run.outcome = outcome(threads, collector: collector, made: made, capture: capture)
         }
         return run
+    }
+
+    /// Back to the start state: blocked waiters of the previous schedule released, objects and
+    /// session restored, every thread at its first line, no diagnostics.
+    private func beginSchedule(_ threads: [ParThread], start: ParStartState) {
+        releaseBlocked(threads)
+        restoreParStart(start)
+        for thread in threads {
+            thread.pc = 0
+            thread.steps = 0
+            thread.phase = .idle
+        }
+        parCapture?.diagnostics.removeAll()
+    }
+
+    /// The threads with an enabled step, in written order.
+    private func enabledThreads(_ threads: [ParThread], collector: ParCollector, made: Set<String>) -> [Int] {
+        var enabled: [Int] = []
+        for (position, thread) in threads.enumerated() where advance(thread, collector: collector, made: made) {
+            enabled.append(position)
+        }
+        return enabled
     }
 
     /// True when `thread` has an enabled step; skips lines whose guard is false and applies
@@ -398,18 +534,29 @@ extension Session {
 
     // MARK: - Start state
 
-    /// Wakes the waiters the previous schedule left blocked and lets their waits return.
+    /// Lets every call the previous schedule left unfinished run to its end: threads parked at a
+    /// step boundary (a schedule cut short by the state cache) are resumed, blocked waiters
+    /// are woken. What they do to the objects is undone by the restore that follows.
     private func releaseBlocked(_ threads: [ParThread]) {
         for thread in threads {
-            if case .blocked(let pending) = thread.phase {
-                thread.worker.markWoken()
-                if let ref = pending.object as? RundownRef { ref.forceWake() }
-                if let ref = pending.object as? CacheAwareRundownRef { ref.forceWake() }
-                _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-                thread.worker.resumeStep()
+            let worker = thread.worker
+            var rounds = 0
+            while worker.status != .idle && rounds < 10_000 {
+                rounds += 1
+                switch worker.status {
+                case .paused:
+                    observer.setStepping(worker)
+                    worker.resumeStep()
+                case .blocked:
+                    worker.markWoken()
+                    if let ref = worker.current?.object as? RundownRef { ref.forceWake() }
+                    if let ref = worker.current?.object as? CacheAwareRundownRef { ref.forceWake() }
+                default:
+                    break
+                }
                 _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
             }
-            thread.worker.current = nil
+            worker.current = nil
             thread.phase = .idle
         }
         _ = observer.takeWoken()
@@ -483,4 +630,39 @@ extension String {
         while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
         return String(text)
     }
+}
+
+/// The outcomes below one state of the reduced search.
+struct ParSubtree {
+    struct Entry {
+        var count: Int
+        /// The first schedule suffix (in depth-first order) from this state to the outcome.
+        var suffix: [ScheduleStep]
+    }
+
+    var outcomes: [ParOutcome: Entry]
+    /// In the order first reached.
+    var order: [ParOutcome]
+    /// Schedules below this state.
+    var total: Int
+}
+
+/// The reduced search's memory: explored states and what was run.
+final class ParSearch {
+    let budget: Int
+    var cache: [String: ParSubtree] = [:]
+    var leaves = 0
+    var cacheHits = 0
+
+    init(budget: Int) { self.budget = budget }
+}
+
+/// How much work the last explored block took (for `rdsh explore --json` and the benchmark).
+public struct ParStatistics: Sendable, Equatable {
+    /// Schedules actually run to their end.
+    public var run: Int
+    /// Subtrees taken from the state cache instead of being explored again.
+    public var cached: Int
+    /// Distinct states remembered.
+    public var states: Int
 }

@@ -41,6 +41,10 @@ public final class Session {
     /// While a block is explored: output is not printed and diagnostics are collected here as
     /// part of the schedule's outcome instead of being reported.
     var parCapture: ParCapture?
+    /// State caching in `.par` exploration (on by default; tests turn it off to compare).
+    public var parReduction = true
+    /// The work done by the last explored block.
+    public internal(set) var parStatistics: ParStatistics?
     /// The outcome tables of the blocks explored so far (for `rdsh explore --json`).
     public internal(set) var lastParReports: [ParReport] = []
 
