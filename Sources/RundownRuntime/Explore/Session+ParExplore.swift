@@ -126,7 +126,8 @@ extension Session {
                 represented = root.total
                 for (outcome, entry) in root.outcomes { entries[index[outcome]!].schedules = entry.count }
             }
-            parStatistics = ParStatistics(run: search.leaves, cached: search.cacheHits, states: search.cache.count)
+            parStatistics = ParStatistics(run: search.runs, cached: search.cacheHits, states: search.cache.count)
+            run = search.runs
         } else {
             var prefix: [Int] = []
             while run < depthFirstBudget {
@@ -155,8 +156,9 @@ extension Session {
                 }
                 if let outcome = schedule.outcome { record(outcome, witness: schedule.steps) }
             }
-            represented = run
             parStatistics?.run = run
+            // Not exhaustive: the schedules that ran to their end, each counted once.
+            represented = entries.reduce(0) { $0 + $1.schedules }
         }
         return ParReport(
             file: file, line: collector.location.line, schedules: represented, exhaustive: exhaustive,
@@ -181,11 +183,12 @@ extension Session {
             search.cacheHits += 1
             return cached
         }
-        if search.leaves >= search.budget { return nil }
+        if search.runs >= search.budget { return nil }
         var result = ParSubtree(outcomes: [:], order: [], total: 0)
         for (position, choice) in enabled.enumerated() {
             if position > 0 {
                 // Back to this node: replay its prefix from the start state.
+                search.runs += 1
                 beginSchedule(threads, start: start)
                 made = []
                 for earlier in path {
@@ -207,13 +210,13 @@ extension Session {
             for outcome in child.order {
                 let entry = child.outcomes[outcome]!
                 if let existing = result.outcomes[outcome] {
-                    result.outcomes[outcome]!.count = existing.count + entry.count
+                    result.outcomes[outcome]!.count = saturatingSum(existing.count, entry.count)
                 } else {
                     result.outcomes[outcome] = .init(count: entry.count, suffix: [step] + entry.suffix)
                     result.order.append(outcome)
                 }
             }
-            result.total += child.total
+            result.total = saturatingSum(result.total, child.total)
         }
         search.cache[key] = result
         return result
@@ -653,6 +656,8 @@ final class ParSearch {
     var cache: [String: ParSubtree] = [:]
     var leaves = 0
     var cacheHits = 0
+    /// Schedules started from the start state (the first one, then one per replay).
+    var runs = 1
 
     init(budget: Int) { self.budget = budget }
 }
@@ -665,4 +670,10 @@ public struct ParStatistics: Sendable, Equatable {
     public var cached: Int
     /// Distinct states remembered.
     public var states: Int
+}
+
+/// `a + b`, or Int.max when that overflows (interleavings grow factorially).
+func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : sum
 }
