@@ -6,7 +6,9 @@ import CRundownSupport
 /// conforms to ``BenchSection`` in its own file and listing it in ``sections``.
 public enum RundownBench {
     /// Every section, in the order they run.
-    public static let sections: [any BenchSection] = [LibraryBench(), InterpreterBench(), TestRunnerBench()]
+    public static let sections: [any BenchSection] = [
+        LibraryBench(), InterpreterBench(), TestRunnerBench(), ExploreBench(),
+    ]
 
     /// "release" or "debug": debug numbers say nothing about the library.
     public static var buildConfiguration: String {

@@ -121,6 +121,9 @@ public struct ParReport: Sendable {
     public var exhaustive: Bool
     public var budget: Int
     public var seed: UInt64
+    /// Schedules actually started (the state cache and the sampling run fewer than they
+    /// represent); nil when not measured.
+    public var run: Int?
     /// In the order they were first reached.
     public var entries: [Entry]
 

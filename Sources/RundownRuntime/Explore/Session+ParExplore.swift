@@ -162,7 +162,7 @@ extension Session {
         }
         return ParReport(
             file: file, line: collector.location.line, schedules: represented, exhaustive: exhaustive,
-            budget: budget, seed: collector.options.seed, entries: entries)
+            budget: budget, seed: collector.options.seed, run: parStatistics?.run, entries: entries)
     }
 
     /// The reduced depth-first search below the current state (reached by `path`). Returns
