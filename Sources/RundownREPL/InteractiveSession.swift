@@ -17,6 +17,8 @@ public protocol InteractiveSession: AnyObject {
     var shouldExit: Bool { get }
     /// `.exit`, or an error while `.bail on`: stop reading lines.
     var shouldStop: Bool { get }
+    /// True between `.par` and `.end`: the front end shows a continuation prompt.
+    var isCollectingBlock: Bool { get }
     /// Directives the session leaves to its front end (`.record`): return true when handled.
     var externalDirectiveHandler:
         ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?

@@ -122,6 +122,9 @@ public final class Session {
         finished = true
     }
 
+    /// True between `.par` and `.end` (the REPL shows a continuation prompt).
+    public var isCollectingBlock: Bool { parCollector != nil }
+
     /// Names of the handles, in creation order (for completion).
     public var handleNames: [String] { handleOrder }
 
