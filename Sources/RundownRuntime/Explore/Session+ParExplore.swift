@@ -7,11 +7,11 @@ final class ParThread {
         /// Between calls.
         case idle
         /// Parked at a step boundary inside a call (a cache-aware sweep, completed, reinitialize).
-        case paused(PendingCall)
+        case paused(StartedCall)
         /// Asleep in a wait: no step is enabled until a release wakes it.
-        case blocked(PendingCall)
+        case blocked(StartedCall)
         /// Woken, parked before its wait returns: the return is its next step.
-        case woken(PendingCall)
+        case woken(StartedCall)
     }
 
     let name: String
@@ -416,16 +416,19 @@ extension Session {
             let line = thread.lines[thread.pc]
             thread.pc += 1
             if transcript { output("\(thread.name).\(thread.steps) (line \(line.location.line)): \(line.sourceText.trimmed)") }
-            guard let (pending, _) = startCall(call, sourceText: line.sourceText) else { return }
-            settleStep(thread, pending, made: &made)
-        case .paused(let pending):
+            observer.setStepping(worker)
+            guard let started = startCall(call, sourceText: line.sourceText) else { return }
+            settleStep(thread, started, made: &made)
+        case .paused(let started):
+            let pending = started.pending
             if transcript {
                 output("\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): \(describeStep(worker.pausePoint))")
             }
             observer.setStepping(worker)
             worker.resumeStep()
-            settleStep(thread, pending, made: &made)
-        case .woken(let pending):
+            settleStep(thread, started, made: &made)
+        case .woken(let started):
+            let pending = started.pending
             if transcript { output("\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): returns") }
             worker.resumeStep()
             _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
@@ -443,24 +446,25 @@ extension Session {
             return
         }
         for woken in observer.takeWoken() {
-            if let other = threads.first(where: { $0.worker === woken }), case .blocked(let pending) = other.phase {
-                other.phase = .woken(pending)
+            if let other = threads.first(where: { $0.worker === woken }), case .blocked(let started) = other.phase {
+                other.phase = .woken(started)
             }
         }
     }
 
-    private func settleStep(_ thread: ParThread, _ pending: PendingCall, made: inout Set<String>) {
+    private func settleStep(_ thread: ParThread, _ started: StartedCall, made: inout Set<String>) {
         let worker = thread.worker
+        let pending = started.pending
         if !gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) {
             let saved = parCapture
             parCapture = nil
-            reportWatchdog(sourceText: pending.sourceText)
+            reportWatchdog(sourceText: started.sourceText)
             parCapture = saved
         }
         switch worker.status {
         case .idle:
             worker.current = nil
-            complete(pending, worker: worker)
+            complete(started)
             thread.phase = .idle
             if let binding = pending.binding {
                 switch pending.result {
@@ -470,9 +474,9 @@ extension Session {
             }
         case .blocked:
             reportBlocked(pending, worker: worker)
-            thread.phase = .blocked(pending)
+            thread.phase = .blocked(started)
         case .paused:
-            thread.phase = .paused(pending)
+            thread.phase = .paused(started)
         case .running, .hung:
             thread.phase = .idle
         }

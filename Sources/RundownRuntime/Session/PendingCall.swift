@@ -33,11 +33,6 @@ final class PendingCall: @unchecked Sendable {
     let count: Int
     let binding: String?
     var result: Result = .none
-    /// What the coordinator needs once the thread returns (set when the call is started).
-    var sourceText = ""
-    var created: Handle.Value?
-    var handleName = ""
-    var request = AllocationRequest(poolType: .NonPagedPool, tag: 0, tagText: "")
 
     init(
         operation: Operation, display: String, thread: String, location: SourceLocation, topLine: Int?,
@@ -55,4 +50,14 @@ final class PendingCall: @unchecked Sendable {
         self.count = count
         self.binding = binding
     }
+}
+
+/// A call handed to its thread, with what the coordinator needs once the thread returns.
+struct StartedCall {
+    let pending: PendingCall
+    let worker: Worker
+    let sourceText: String
+    let created: Handle.Value?
+    let handleName: String
+    let request: AllocationRequest
 }

@@ -9,8 +9,8 @@ extension Session {
             guard let value = guardValue(name, call: call, sourceText: sourceText) else { return }
             if value == call.guardNegated { return }
         }
-        guard let (pending, worker) = startCall(call, sourceText: sourceText) else { return }
-        settle(pending, on: worker)
+        guard let started = startCall(call, sourceText: sourceText) else { return }
+        settle(started)
     }
 
     /// The value of a guard's boolean binding outside a `.par` block; BAD_GUARD (and nil) when
@@ -28,7 +28,7 @@ extension Session {
     }
 
     /// Checks a call and hands it to its thread; nil when it was refused (and reported).
-    func startCall(_ call: Call, sourceText: String) -> (PendingCall, Worker)? {
+    func startCall(_ call: Call, sourceText: String) -> StartedCall? {
         guard let operation = Operation.byName[call.routine.name] else {
             report(
                 Diagnostic(
@@ -166,13 +166,10 @@ extension Session {
         }
         pending.object = handle?.object
         worker.current = pending
-        pending.sourceText = sourceText
-        pending.created = created
-        pending.handleName = handleName
-        pending.request = AllocationRequest(poolType: poolType, tag: tag, tagText: tagText)
-        observer.setStepping(worker)
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
-        return (pending, worker)
+        return StartedCall(
+            pending: pending, worker: worker, sourceText: sourceText, created: created, handleName: handleName,
+            request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
     }
 
     /// Builds the job for `pending` and posts it to `worker`.
@@ -291,13 +288,15 @@ extension Session {
     }
 
     /// Waits until every thread has settled, then reports what happened.
-    private func settle(_ pending: PendingCall, on worker: Worker) {
+    private func settle(_ started: StartedCall) {
+        let pending = started.pending
+        let worker = started.worker
         let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-        if !settled { reportWatchdog(sourceText: pending.sourceText) }
+        if !settled { reportWatchdog(sourceText: started.sourceText) }
         switch worker.status {
         case .idle:
             worker.current = nil
-            complete(pending, worker: worker)
+            complete(started)
         case .blocked:
             reportBlocked(pending, worker: worker)
         case .running, .hung, .paused:
@@ -307,11 +306,13 @@ extension Session {
     }
 
     /// The thread returned from the call: print its result, update the ledger and bindings.
-    func complete(_ pending: PendingCall, worker: Worker) {
-        let sourceText = pending.sourceText
-        let created = pending.created
-        let handleName = pending.handleName
-        let request = pending.request
+    func complete(_ started: StartedCall) {
+        let pending = started.pending
+        let worker = started.worker
+        let sourceText = started.sourceText
+        let created = started.created
+        let handleName = started.handleName
+        let request = started.request
         let handle = pending.handle
         switch pending.result {
         case .none:
