@@ -79,17 +79,23 @@ public struct ParOutcome: Hashable, Sendable {
 
     /// Bindings made in the block, in written order: `TRUE`, `FALSE`, a number, `NULL`, or
     /// `none` when the call was refused or skipped.
-    public var bindings: [(name: String, value: String)]
-    public var handles: [HandleState]
+    public let bindings: [(name: String, value: String)]
+    public let handles: [HandleState]
     /// Threads still blocked when no thread had a step left.
-    public var blocked: [String]
-    public var diagnostics: [DiagnosticEntry]
+    public let blocked: [String]
+    public let diagnostics: [DiagnosticEntry]
+    /// `ok=TRUE, R stale holders=0, blocked W, RELEASE_AFTER_RUNDOWN line 6`: the outcome's
+    /// identity (equal summaries, equal outcomes), computed once.
+    public let summary: String
 
-    public static func == (a: ParOutcome, b: ParOutcome) -> Bool { a.summary == b.summary }
-    public func hash(into hasher: inout Hasher) { hasher.combine(summary) }
-
-    /// `ok=TRUE, R stale holders=0, blocked W, RELEASE_AFTER_RUNDOWN line 6`.
-    public var summary: String {
+    public init(
+        bindings: [(name: String, value: String)], handles: [HandleState], blocked: [String],
+        diagnostics: [DiagnosticEntry]
+    ) {
+        self.bindings = bindings
+        self.handles = handles
+        self.blocked = blocked
+        self.diagnostics = diagnostics
         var parts: [String] = bindings.map { "\($0.name)=\($0.value)" }
         for handle in handles {
             var text = "\(handle.name) \(handle.state)"
@@ -101,8 +107,11 @@ public struct ParOutcome: Hashable, Sendable {
         }
         if !blocked.isEmpty { parts.append("blocked " + blocked.joined(separator: " ")) }
         for diagnostic in diagnostics { parts.append("\(diagnostic.code) line \(diagnostic.line)") }
-        return parts.joined(separator: ", ")
+        summary = parts.joined(separator: ", ")
     }
+
+    public static func == (a: ParOutcome, b: ParOutcome) -> Bool { a.summary == b.summary }
+    public func hash(into hasher: inout Hasher) { hasher.combine(summary) }
 }
 
 /// The result of exploring one block: every distinct outcome with a count and a witness.
