@@ -1,5 +1,6 @@
 import CRundownSupport
 import RundownRuntime
+import RundownScript
 
 /// The `.par` exploration section (issue 10, "Speed"): blocks explored on the real threads of a
 /// `RundownRuntime.Session` into a ``DiscardingSink``.
@@ -110,6 +111,46 @@ public struct ExploreBench: BenchSection {
                         + "\(result.exhaustive ? "exhaustive" : "NOT exhaustive") in \(formatted(Double(best) / 1e6, decimals: 1)) ms")
                 progress("  \(name): \(result.run) schedules run in \(formatted(Double(best) / 1e6, decimals: 1)) ms")
             }
+        }
+        if options.selects("explore-start-state", in: name) {
+            // Each schedule starts from the state at .par: restoring a snapshot of the session's
+            // objects and tables, or replaying the lines before .par. Here the prefix is 4 lines.
+            let prefix = [
+                "ExInitializeRundownProtection R", "A: ExAcquireRundownProtection R",
+                "C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RdBn'",
+                "A: ExAcquireRundownProtectionCacheAware C",
+            ]
+            let session = Session(options: SessionOptions(), sink: DiscardingSink())
+            for (number, line) in prefix.enumerated() {
+                session.execute(line: line, location: SourceLocation(file: "<bench>", line: number + 1))
+            }
+            let iterations = options.quick ? 2_000 : 50_000
+            let restore = session.parRestoreNanoseconds(iterations: iterations)
+            // Replaying: the same kind of lines run again (a reference acquired and released).
+            let replayLines = [
+                "ExInitializeRundownProtection S", "A: ExAcquireRundownProtection S", "A: ExReleaseRundownProtection S",
+                "A: ExAcquireRundownProtectionCacheAware C",
+            ]
+            let rounds = options.quick ? 200 : 5_000
+            let began = rd_now_ns()
+            for round in 0..<rounds {
+                for line in replayLines {
+                    session.execute(line: line, location: SourceLocation(file: "<bench>", line: round + 10))
+                }
+            }
+            let replay = Double(rd_now_ns() &- began) / Double(rounds)
+            session.finish()
+            measurements.append(
+                BenchMeasurement(
+                    name: "explore-start-restore", label: "start state: restore the snapshot (4-line prefix)",
+                    threads: 1, unit: "schedule", nsPerOp: restore, opsPerSecond: 1e9 / restore))
+            measurements.append(
+                BenchMeasurement(
+                    name: "explore-start-replay", label: "start state: replay a 4-line prefix",
+                    threads: 1, unit: "schedule", nsPerOp: replay, opsPerSecond: 1e9 / replay))
+            notes.append(
+                "start state: restoring the snapshot takes \(formatted(restore / 1000, decimals: 2)) us, replaying a "
+                    + "4-line prefix \(formatted(replay / 1000, decimals: 2)) us per schedule: rdsh restores")
         }
         return BenchSectionReport(
             name: name, title: title, measurements: measurements, latencies: [], targets: targets, notes: notes)

@@ -1,3 +1,4 @@
+import CRundownSupport
 import Rundown
 import RundownScript
 
@@ -567,6 +568,15 @@ extension Session {
             thread.phase = .idle
         }
         _ = observer.takeWoken()
+    }
+
+    /// Nanoseconds per restore of the session's present state, as every schedule does (for the
+    /// benchmark that compares restoring with replaying the prefix).
+    package func parRestoreNanoseconds(iterations: Int) -> Double {
+        let start = saveParStart()
+        let began = rd_now_ns()
+        for _ in 0..<iterations { restoreParStart(start) }
+        return Double(rd_now_ns() &- began) / Double(max(iterations, 1))
     }
 
     func saveParStart() -> ParStartState {
