@@ -338,7 +338,14 @@ public final class CacheAwareRundownRef: Sendable {
         var total: UInt = 0
         var replaced = [UInt](repeating: 0, count: Int(number))
         for i in 0..<number {
-            if i > 0 { observer?.rundownStep(self, at: .sweep(slot: Int(i), total: total)) }
+            if i > 0 {
+                observer?.rundownStep(self, at: .sweep(slot: Int(i), total: total))
+                // A scheduler may have let another thread free the object between two slots.
+                if isFreed {
+                    block.phase.pointee.store(previousPhase, ordering: .sequentiallyConsistent)
+                    throw .useAfterFree
+                }
+            }
             let old = slot(at: i).pointee.exchange(block.marked, ordering: .sequentiallyConsistent)
             replaced[Int(i)] = old
             total &+= old
@@ -385,7 +392,10 @@ public final class CacheAwareRundownRef: Sendable {
         if block.isInUse { throw .completedWhileWaiting }
         if slotWords().contains(where: { $0 & 1 == 0 }) { throw .completedWithoutWait }
         for i in 0..<number {
-            if i > 0 { observer?.rundownStep(self, at: .completedSlot(Int(i))) }
+            if i > 0 {
+                observer?.rundownStep(self, at: .completedSlot(Int(i)))
+                if isFreed { throw .useAfterFree }
+            }
             _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent)
         }
     }
@@ -401,11 +411,15 @@ public final class CacheAwareRundownRef: Sendable {
         if block.isInUse { throw .reinitWhileWaiting }
         if slotWords().contains(where: { $0 & 1 == 0 }) { throw .reinitWithoutRundown }
         for i in 0..<number {
-            if i > 0 { observer?.rundownStep(self, at: .reinitializeSlot(pass: 0, slot: Int(i))) }
+            if i > 0 {
+                observer?.rundownStep(self, at: .reinitializeSlot(pass: 0, slot: Int(i)))
+                if isFreed { throw .useAfterFree }
+            }
             _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent)
         }
         for i in 0..<number {
             observer?.rundownStep(self, at: .reinitializeSlot(pass: 1, slot: Int(i)))
+            if isFreed { throw .useAfterFree }
             _ = slot(at: i).pointee.exchange(0, ordering: .sequentiallyConsistent)
         }
     }
