@@ -72,6 +72,46 @@ import Testing
         }
     }
 
+    /// Blocks heavier than the race library: cache-aware steps paused mid-call, waits that block
+    /// and are woken, frees in the middle of a teardown, refused calls.
+    static let heavierBlocks = [
+        """
+        .processors 3
+        C = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'RcX1'
+        .cpu A 2
+        A: ExAcquireRundownProtectionCacheAware C
+        .par
+        A: ExReleaseRundownProtectionCacheAware C
+        W: ExWaitForRundownProtectionReleaseCacheAware C
+        W: ExRundownCompletedCacheAware C
+        F: ExFreeCacheAwareRundownProtection C
+        R: ExReInitializeRundownProtectionCacheAware C
+        .end
+        """,
+        """
+        ExInitializeRundownProtection R
+        .par
+        A: ok = ExAcquireRundownProtectionEx R 2
+        A: if ok ExReleaseRundownProtection R
+        A: if ok ExReleaseRundownProtection R
+        W1: ExWaitForRundownProtectionRelease R
+        W1: ExReInitializeRundownProtection R
+        W2: ExWaitForRundownProtectionRelease R
+        main: ExRundownCompleted R
+        .end
+        """,
+    ]
+
+    @Test(.timeLimit(.minutes(1))) func reductionLosesNoOutcomeOnHeavierBlocks() {
+        for text in Self.heavierBlocks {
+            let reduced = explore(text, reduction: true)
+            let full = explore(text, reduction: false)
+            #expect(reduced.lines == full.lines)
+            #expect((reduced.reports.first?.entries.count ?? 0) > 10)
+            #expect((reduced.reports.first?.run ?? 0) < (full.reports.first?.run ?? 0))
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func theOutputIsDeterministic() {
         for (path, text) in Self.raceScripts() {
             #expect(explore(text).lines == explore(text).lines, "\(path)")

@@ -115,39 +115,21 @@ extension Session {
         var exhaustive = false
         var represented = 0
 
-        if parReduction {
-            let search = ParSearch(budget: depthFirstBudget)
-            beginSchedule(threads, start: start)
-            var made: Set<String> = []
-            if let root = reducedSearch(
-                threads, collector: collector, start: start, path: [], steps: [], made: &made, search: search,
-                record: record)
-            {
-                exhaustive = true
-                represented = root.total
-                for (outcome, entry) in root.outcomes { entries[index[outcome]!].schedules = entry.count }
-            }
-            parStatistics = ParStatistics(run: search.runs, cached: search.cacheHits, states: search.cache.count)
-            run = search.runs
-        } else {
-            var prefix: [Int] = []
-            while run < depthFirstBudget {
-                let schedule = runSchedule(threads, collector: collector, start: start) { depth, enabled in
-                    depth < prefix.count ? prefix[depth] : enabled[0]
-                }
-                if let outcome = schedule.outcome { record(outcome, witness: schedule.steps) }
-                var decisions = schedule.decisions
-                while let last = decisions.last, last.chosen + 1 >= last.enabled.count { decisions.removeLast() }
-                if decisions.isEmpty {
-                    exhaustive = true
-                    break
-                }
-                decisions[decisions.count - 1].chosen += 1
-                prefix = decisions.map { $0.enabled[$0.chosen] }
-            }
-            represented = run
-            parStatistics = ParStatistics(run: run, cached: 0, states: 0)
+        // Depth-first, with the state cache when reduction is on.
+        let search = ParSearch(budget: depthFirstBudget, caching: parReduction)
+        beginSchedule(threads, start: start)
+        var made: Set<String> = []
+        _ = enabledThreads(threads, collector: collector, made: made)
+        search.anchors = [(0, saveParNode(threads, made: made))]
+        if let root = depthFirst(
+            threads, collector: collector, path: [], steps: [], made: &made, search: search, record: record)
+        {
+            exhaustive = true
+            represented = root.total
+            for (outcome, entry) in root.outcomes { entries[index[outcome]!].schedules = entry.count }
         }
+        parStatistics = ParStatistics(run: search.runs, cached: search.cacheHits, states: search.cache.count)
+        run = search.runs
         // Past the budget: seeded random schedules.
         if !exhaustive {
             var random = SplitMix(seed: collector.options.seed)
@@ -166,10 +148,14 @@ extension Session {
             budget: budget, seed: collector.options.seed, run: parStatistics?.run, entries: entries)
     }
 
-    /// The reduced depth-first search below the current state (reached by `path`). Returns
-    /// the subtree's outcomes with counts and witness suffixes, or nil when the budget ran out.
-    private func reducedSearch(
-        _ threads: [ParThread], collector: ParCollector, start: ParStartState, path: [Int], steps: [ScheduleStep],
+    /// The depth-first search below the current state (reached by `path`). Returns the
+    /// subtree's outcomes with counts and witness suffixes, or nil when the budget ran out.
+    ///
+    /// Going back to a node to try its next enabled thread restores the deepest saved node
+    /// state above it (saved where every thread was between calls) and replays the steps from
+    /// there: usually none or a few, not the whole prefix.
+    private func depthFirst(
+        _ threads: [ParThread], collector: ParCollector, path: [Int], steps: [ScheduleStep],
         made: inout Set<String>, search: ParSearch, record: (ParOutcome, [ScheduleStep]) -> Void
     ) -> ParSubtree? {
         let enabled = enabledThreads(threads, collector: collector, made: made)
@@ -179,20 +165,29 @@ extension Session {
             record(outcome, steps)
             return ParSubtree(outcomes: [outcome: .init(count: 1, suffix: [])], order: [outcome], total: 1)
         }
-        let key = stateKey(threads, made: made)
-        if let cached = search.cache[key] {
+        let key = search.caching ? stateKey(threads, made: made) : ""
+        if search.caching, let cached = search.cache[key] {
             search.cacheHits += 1
             return cached
         }
         if search.runs >= search.budget { return nil }
+        let depth = path.count
+        var anchored = false
+        if enabled.count > 1, search.anchors.last?.depth != depth,
+            threads.allSatisfy({ if case .idle = $0.phase { true } else { false } })
+        {
+            search.anchors.append((depth, saveParNode(threads, made: made)))
+            anchored = true
+        }
+        defer { if anchored { search.anchors.removeLast() } }
         var result = ParSubtree(outcomes: [:], order: [], total: 0)
         for (position, choice) in enabled.enumerated() {
             if position > 0 {
-                // Back to this node: replay its prefix from the start state.
+                // Back to this node: the deepest saved state above it, then the steps since.
                 search.runs += 1
-                beginSchedule(threads, start: start)
-                made = []
-                for earlier in path {
+                let anchor = search.anchors[search.anchors.count - 1]
+                restoreParNode(anchor.state, threads: threads, made: &made)
+                for earlier in path[anchor.depth...] {
                     _ = enabledThreads(threads, collector: collector, made: made)
                     threads[earlier].steps += 1
                     take(threads[earlier], threads: threads, made: &made, transcript: false)
@@ -204,8 +199,8 @@ extension Session {
             let step = ScheduleStep(thread: thread.name, number: thread.steps)
             take(thread, threads: threads, made: &made, transcript: false)
             guard
-                let child = reducedSearch(
-                    threads, collector: collector, start: start, path: path + [choice], steps: steps + [step],
+                let child = depthFirst(
+                    threads, collector: collector, path: path + [choice], steps: steps + [step],
                     made: &made, search: search, record: record)
             else { return nil }
             for outcome in child.order {
@@ -219,8 +214,28 @@ extension Session {
             }
             result.total = saturatingSum(result.total, child.total)
         }
-        search.cache[key] = result
+        if search.caching { search.cache[key] = result }
         return result
+    }
+
+    /// Everything a node of the search needs to be resumed, saved while every thread is
+    /// between calls.
+    private func saveParNode(_ threads: [ParThread], made: Set<String>) -> ParNodeState {
+        ParNodeState(
+            session: saveParStart(), positions: threads.map { ($0.pc, $0.steps) }, made: made,
+            diagnostics: parCapture?.diagnostics ?? [])
+    }
+
+    private func restoreParNode(_ node: ParNodeState, threads: [ParThread], made: inout Set<String>) {
+        releaseBlocked(threads)
+        restoreParStart(node.session)
+        for (thread, position) in zip(threads, node.positions) {
+            thread.pc = position.pc
+            thread.steps = position.steps
+            thread.phase = .idle
+        }
+        made = node.made
+        parCapture?.diagnostics = node.diagnostics
     }
 
     /// What decides every later step and the outcome, as a string.
@@ -664,16 +679,32 @@ struct ParSubtree {
     var total: Int
 }
 
-/// The reduced search's memory: explored states and what was run.
+/// A node of the search, saved while every thread was between calls.
+struct ParNodeState {
+    var session: ParStartState
+    var positions: [(pc: Int, steps: Int)]
+    var made: Set<String>
+    var diagnostics: Set<ParDiagnostic>
+}
+
+/// The depth-first search's memory: saved nodes on the current path, explored states, and
+/// what was run.
 final class ParSearch {
     let budget: Int
+    /// Remember explored states (reduction on).
+    let caching: Bool
+    /// Saved nodes on the current path, shallowest first.
+    var anchors: [(depth: Int, state: ParNodeState)] = []
     var cache: [String: ParSubtree] = [:]
     var leaves = 0
     var cacheHits = 0
     /// Schedules started from the start state (the first one, then one per replay).
     var runs = 1
 
-    init(budget: Int) { self.budget = budget }
+    init(budget: Int, caching: Bool) {
+        self.budget = budget
+        self.caching = caching
+    }
 }
 
 /// How much work the last explored block took (for `rdsh explore --json` and the benchmark).
