@@ -5,8 +5,8 @@ import RundownScript
 /// The `.par` exploration section (issue 10, "Speed"): blocks explored on the real threads of a
 /// `RundownRuntime.Session` into a ``DiscardingSink``.
 ///
-/// - explore-2x3: a 2-thread x 3-call block explored again and again without reduction: every
-///   schedule runs to its end (restore, 6 steps with a baton hand-off each, outcome).
+/// - explore-2x3: a 2-thread x 3-call block explored again and again without the state cache:
+///   every schedule runs to its end and its outcome is computed.
 /// - explore-3x3: a 3-thread x 3-call block (1 680 raw interleavings), explored exhaustively
 ///   with the state cache (the default) and without it.
 public struct ExploreBench: BenchSection {
@@ -83,7 +83,9 @@ public struct ExploreBench: BenchSection {
                     atMost: false, unit: "k schedules/s"))
             notes.append(
                 "explore-2x3: \(grouped(Int(perSecond.rounded()))) schedules/s (\(blocks) blocks of 20 schedules, "
-                    + "each: restore the start state, 6 steps on 2 real threads, outcome; plus one canonical run per block)")
+                    + "no state cache: every schedule reaches its end and its outcome is computed; going back to a "
+                    + "branch point restores the node state saved there and runs the remaining steps on the 2 real "
+                    + "threads; the time includes collecting each block and its canonical run)")
             progress("  explore-2x3: \(grouped(Int(perSecond.rounded()))) schedules/s")
         }
         if options.selects("explore-3x3", in: name) {
