@@ -480,7 +480,9 @@ public final class CacheAwareRundownRef: Sendable {
     package func restoreState(_ state: [UInt]) {
         freed.store(state[0] != 0, ordering: .sequentiallyConsistent)
         block.restoreState(Array(state[1...3]))
-        for i in 0..<number { slot(at: i).pointee.store(state[4 + Int(i)], ordering: .sequentiallyConsistent) }
+        for i in 0..<number {
+            slot(at: i).pointee.store(state[4 + Int(i)], ordering: .sequentiallyConsistent)
+        }
     }
 
     /// Signals the wait block, so a blocked waiter returns (a schedule that ended blocked).

@@ -100,7 +100,8 @@ public struct ExploreBench: BenchSection {
                 measurements.append(
                     BenchMeasurement(
                         name: name,
-                        label: "3 threads x 3 calls, exhaustive\(reduction ? " (state cache)" : " (no reduction)")",
+                        label:
+                            "3 threads x 3 calls, exhaustive\(reduction ? " (state cache)" : " (no reduction)")",
                         threads: 3, unit: "block", nsPerOp: Double(best), opsPerSecond: 1e9 / Double(best)))
                 if reduction {
                     targets.append(
@@ -110,8 +111,11 @@ public struct ExploreBench: BenchSection {
                 }
                 notes.append(
                     "\(name): \(result.schedules) schedules represented, \(result.run) run, "
-                        + "\(result.exhaustive ? "exhaustive" : "NOT exhaustive") in \(formatted(Double(best) / 1e6, decimals: 1)) ms")
-                progress("  \(name): \(result.run) schedules run in \(formatted(Double(best) / 1e6, decimals: 1)) ms")
+                        + "\(result.exhaustive ? "exhaustive" : "NOT exhaustive") in \(formatted(Double(best) / 1e6, decimals: 1)) ms"
+                )
+                progress(
+                    "  \(name): \(result.run) schedules run in \(formatted(Double(best) / 1e6, decimals: 1)) ms"
+                )
             }
         }
         if options.selects("explore-start-state", in: name) {
@@ -130,7 +134,8 @@ public struct ExploreBench: BenchSection {
             let restore = session.parRestoreNanoseconds(iterations: iterations)
             // Replaying: the same kind of lines run again (a reference acquired and released).
             let replayLines = [
-                "ExInitializeRundownProtection S", "A: ExAcquireRundownProtection S", "A: ExReleaseRundownProtection S",
+                "ExInitializeRundownProtection S", "A: ExAcquireRundownProtection S",
+                "A: ExReleaseRundownProtection S",
                 "A: ExAcquireRundownProtectionCacheAware C",
             ]
             let rounds = options.quick ? 200 : 5_000
@@ -155,6 +160,7 @@ public struct ExploreBench: BenchSection {
                     + "4-line prefix \(formatted(replay / 1000, decimals: 2)) us per schedule: rdsh restores")
         }
         return BenchSectionReport(
-            name: name, title: title, measurements: measurements, latencies: [], targets: targets, notes: notes)
+            name: name, title: title, measurements: measurements, latencies: [], targets: targets,
+            notes: notes)
     }
 }

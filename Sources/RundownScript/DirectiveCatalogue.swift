@@ -108,7 +108,10 @@ public enum DirectiveCatalogue {
                 and either failing gives NULL. `.fault alloc 0` cancels pending failures.
                 """),
         DirectiveSpec(
-            name: ".par", parameters: [DirectiveParameter("budget=N seed=S schedule=\"A.1 W.1 ...\"", .topic, optional: true)],
+            name: ".par",
+            parameters: [
+                DirectiveParameter("budget=N seed=S schedule=\"A.1 W.1 ...\"", .topic, optional: true)
+            ],
             summary: "Open a block of threads whose lines run in every order (closed by .end)",
             details: """
                 Lines up to `.end` are collected, not run: each names its thread (`A: ok = \

@@ -186,7 +186,8 @@ private struct Context {
                 text.removeFirst()
                 column += 1
             }
-            guard nameToken.kind == .word, Token.isIdentifier(text), !Parser.reservedWords.contains(text) else {
+            guard nameToken.kind == .word, Token.isIdentifier(text), !Parser.reservedWords.contains(text)
+            else {
                 throw error(
                     .badGuard, "expected a boolean binding after 'if', got \(describe(nameToken))",
                     at: nameToken, notes: ["usage: [T:] if NAME Routine args... or if !NAME Routine args..."])
@@ -485,7 +486,8 @@ private struct Context {
             index += 3
         }
         return Directive(
-            name: spec.name, spec: spec, arguments: arguments, location: location.at(column: tokens[0].column))
+            name: spec.name, spec: spec, arguments: arguments, location: location.at(column: tokens[0].column)
+        )
     }
 
     // MARK: - Directives

@@ -7,7 +7,8 @@ struct RDSH: ParsableCommand {
         commandName: "rdsh",
         abstract: "The run-down protection shell: Windows EX_RUNDOWN_REF routines on real threads.",
         subcommands: [
-            ReplCommand.self, RunCommand.self, TestCommand.self, ExploreCommand.self, BenchCommand.self, DocCommand.self,
+            ReplCommand.self, RunCommand.self, TestCommand.self, ExploreCommand.self, BenchCommand.self,
+            DocCommand.self,
         ],
         defaultSubcommand: ReplCommand.self)
 }

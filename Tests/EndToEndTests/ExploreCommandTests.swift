@@ -60,7 +60,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func scheduleReplayPrintsTheTranscript() throws {
         let dir = try Rdsh.temporaryDirectory()
-        _ = try write(Self.race.replacingOccurrences(of: ".par", with: ".par schedule=\"W.1 A.1 A.2\""), in: dir)
+        _ = try write(
+            Self.race.replacingOccurrences(of: ".par", with: ".par schedule=\"W.1 A.1 A.2\""), in: dir)
         let r = try Rdsh.run(["run", "race.rdsh"], directory: dir)
         #expect(r.status == 1)
         #expect(r.stdout.contains("W.1 (line 5): W: ExWaitForRundownProtectionRelease R\nA.1 (line 3)"))

@@ -204,8 +204,11 @@ func complete(_ line: String) -> Completion.Result {
 @Suite struct GuardCompletionTests {
     @Test func aGuardIsSkippedLikeAThreadPrefix() {
         #expect(LinePosition("A: if ok ExAcq"[...]).slot == .command(lineStart: false, afterBinding: false))
-        #expect(LinePosition("if !ok ExAcquireRundownProtection "[...]).slot
-            == .argument(command: "ExAcquireRundownProtection", index: 0))
-        #expect(Hint.hint(line: "A: if ok ExAcquireRundownProtectionEx R ", vocabulary: fixture) == "<Count>  -> BOOLEAN")
+        #expect(
+            LinePosition("if !ok ExAcquireRundownProtection "[...]).slot
+                == .argument(command: "ExAcquireRundownProtection", index: 0))
+        #expect(
+            Hint.hint(line: "A: if ok ExAcquireRundownProtectionEx R ", vocabulary: fixture)
+                == "<Count>  -> BOOLEAN")
     }
 }

@@ -65,7 +65,8 @@ import Testing
             let full = explore(text, reduction: false)
             #expect(reduced.reports.count == full.reports.count, "\(path)")
             for (a, b) in zip(reduced.reports, full.reports) {
-                #expect(Set(a.entries.map(\.outcome.summary)) == Set(b.entries.map(\.outcome.summary)), "\(path)")
+                #expect(
+                    Set(a.entries.map(\.outcome.summary)) == Set(b.entries.map(\.outcome.summary)), "\(path)")
                 // The state cache keeps counts and witnesses: the tables are the same line for line.
                 #expect(a.lines == b.lines, "\(path)")
             }
@@ -133,11 +134,14 @@ import Testing
                     let sink = CapturingSink()
                     let session = Session(options: SessionOptions(watchdogSeconds: 10), sink: sink)
                     for (number, line) in script.enumerated() {
-                        session.execute(line: line, location: SourceLocation(file: "w.rdsh", line: number + 1))
+                        session.execute(
+                            line: line, location: SourceLocation(file: "w.rdsh", line: number + 1))
                     }
                     #expect(
-                        !sink.lines.contains { $0.contains("BAD_SCHEDULE") }, "\(path): \(entry.witness) does not replay")
-                    for handle in entry.outcome.handles where handle.state != "none" && handle.state != "NULL" {
+                        !sink.lines.contains { $0.contains("BAD_SCHEDULE") },
+                        "\(path): \(entry.witness) does not replay")
+                    for handle in entry.outcome.handles where handle.state != "none" && handle.state != "NULL"
+                    {
                         let shown = session.describe(handle: handle.name) ?? ""
                         #expect(
                             shown.contains("state=\(handle.state) holders=\(handle.holders)"),
@@ -153,13 +157,18 @@ import Testing
         var text = "ExInitializeRundownProtection R\n.par budget=200\n"
         for thread in 0..<10 {
             for call in 0..<10 {
-                text += call % 2 == 0 ? "T\(thread): ExAcquireRundownProtection R\n" : "T\(thread): ExReleaseRundownProtection R\n"
+                text +=
+                    call % 2 == 0
+                    ? "T\(thread): ExAcquireRundownProtection R\n"
+                    : "T\(thread): ExReleaseRundownProtection R\n"
             }
         }
         text += ".end\n"
         let result = explore(text)
         let header = result.lines.first { $0.hasPrefix("par: ") }
-        #expect(header?.hasSuffix(" schedules, 1 outcome, not exhaustive (budget 200, seed=1)") == true, "\(header ?? "")")
+        #expect(
+            header?.hasSuffix(" schedules, 1 outcome, not exhaustive (budget 200, seed=1)") == true,
+            "\(header ?? "")")
         #expect(result.reports.first?.exhaustive == false)
         // The same seed gives the same table.
         #expect(explore(text).lines == result.lines)

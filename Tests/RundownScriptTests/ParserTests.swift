@@ -365,18 +365,21 @@ import Testing
     }
 
     @Test func parOptions() throws {
-        guard case .success(.directive(let directive)) = parse(".par budget=50 seed=7 schedule=\"A.1 W.2\"") else {
+        guard case .success(.directive(let directive)) = parse(".par budget=50 seed=7 schedule=\"A.1 W.2\"")
+        else {
             Issue.record("not a directive")
             return
         }
         let options = ParOptions(directive)
         #expect(options.budget == 50)
         #expect(options.seed == 7)
-        #expect(options.schedule == [ScheduleStep(thread: "A", number: 1), ScheduleStep(thread: "W", number: 2)])
+        #expect(
+            options.schedule == [ScheduleStep(thread: "A", number: 1), ScheduleStep(thread: "W", number: 2)])
         for (line, code) in [
             (".par budget=0", DiagnosticCode.badBudget), (".par budget=-1", .badBudget),
             (".par budget=99999999999", .badBudget), (".par schedule=\"A.0\"", .badSchedule),
-            (".par schedule=\"A1\"", .badSchedule), (".par colour=3", .syntax), (".par budget=1 budget=2", .syntax),
+            (".par schedule=\"A1\"", .badSchedule), (".par colour=3", .syntax),
+            (".par budget=1 budget=2", .syntax),
         ] {
             guard case .failure(let diagnostic) = parse(line) else {
                 Issue.record("accepted \(line)")

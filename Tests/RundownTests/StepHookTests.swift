@@ -35,7 +35,9 @@ final class StepRecorder: RundownObserver, @unchecked Sendable {
         // (words count 2 per holder), modular.
         let minusOne = UInt(bitPattern: -2)
         #expect(
-            recorder.points.withLock { $0 } == [.sweep(slot: 1, total: minusOne), .sweep(slot: 2, total: minusOne)])
+            recorder.points.withLock { $0 } == [
+                .sweep(slot: 1, total: minusOne), .sweep(slot: 2, total: minusOne),
+            ])
         recorder.points.withLock { $0.removeAll() }
         try ref.rundownCompleted()
         #expect(recorder.points.withLock { $0 } == [.completedSlot(1), .completedSlot(2)])

@@ -297,7 +297,8 @@ public struct DocGenerator: Sendable {
         if let witnessTrace, !outcomes.isEmpty {
             out.heading(2, "One schedule per outcome")
             out.paragraph(
-                "Each witness replayed with `.par schedule=\"...\"`: one line per step, then what that step printed.")
+                "Each witness replayed with `.par schedule=\"...\"`: one line per step, then what that step printed."
+            )
             let text = script.lines.joined(separator: "\n")
             for (index, entry) in outcomes.enumerated() {
                 out.heading(3, "Outcome \(index + 1): `\(entry.witness)`")

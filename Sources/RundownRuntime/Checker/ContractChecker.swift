@@ -266,7 +266,9 @@ extension Session {
         case .stale, .completed:
             // A cache-aware reinitialize in progress: the slot still reads 1 but slot 0 is live
             // again, so the library redirects the release to slot 0 (spec §3.11, modern kernels).
-            if case .cacheAware(let ref) = handle.value, ref.releaseRedirectsToSlotZero(processor: c.worker.cpu) {
+            if case .cacheAware(let ref) = handle.value,
+                ref.releaseRedirectsToSlotZero(processor: c.worker.cpu)
+            {
                 return .ok
             }
             return ContractVerdict(

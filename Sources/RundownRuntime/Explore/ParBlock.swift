@@ -101,7 +101,9 @@ public struct ParOutcome: Hashable, Sendable {
             var text = "\(handle.name) \(handle.state)"
             if handle.state != "none" && handle.state != "NULL" {
                 text += " holders=\(handle.holders)"
-                if let slots = handle.slots { text += " slots=[" + slots.map(String.init).joined(separator: ",") + "]" }
+                if let slots = handle.slots {
+                    text += " slots=[" + slots.map(String.init).joined(separator: ",") + "]"
+                }
             }
             parts.append(text)
         }
@@ -145,7 +147,8 @@ public struct ParReport: Sendable {
         for entry in entries {
             let count = "\(entry.schedules) schedule\(entry.schedules == 1 ? "" : "s")"
             let summary = entry.outcome.summary
-            lines.append("\(count): \(summary.isEmpty ? "(nothing observed)" : summary); witness \(entry.witness)")
+            lines.append(
+                "\(count): \(summary.isEmpty ? "(nothing observed)" : summary); witness \(entry.witness)")
         }
         return lines
     }

@@ -23,10 +23,14 @@ extension ParReport.Entry {
         let bindings = outcome.bindings.map { "\(JSONText.string($0.name)):\(JSONText.string($0.value))" }
         let handles = outcome.handles.map { handle -> String in
             var fields = ["\"state\":\(JSONText.string(handle.state))", "\"holders\":\(handle.holders)"]
-            if let slots = handle.slots { fields.append("\"slots\":[" + slots.map(String.init).joined(separator: ",") + "]") }
+            if let slots = handle.slots {
+                fields.append("\"slots\":[" + slots.map(String.init).joined(separator: ",") + "]")
+            }
             return "\(JSONText.string(handle.name)):{" + fields.joined(separator: ",") + "}"
         }
-        let diagnostics = outcome.diagnostics.map { "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)}" }
+        let diagnostics = outcome.diagnostics.map {
+            "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)}"
+        }
         return "{\"schedules\":\(schedules),\"witness\":\(JSONText.string(witness)),"
             + "\"bindings\":{\(bindings.joined(separator: ","))},"
             + "\"blocked\":[\(outcome.blocked.map(JSONText.string).joined(separator: ","))],"

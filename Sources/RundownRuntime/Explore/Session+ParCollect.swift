@@ -13,7 +13,9 @@ extension Session {
                     .threadBlocked,
                     "a .par block cannot start while thread \(busy.name) is inside \(busy.current?.display ?? "a call")",
                     location: directive.location, length: 4,
-                    notes: ["every schedule starts from the state at .par, with every thread idle; release what it waits for first"]
+                    notes: [
+                        "every schedule starts from the state at .par, with every thread idle; release what it waits for first"
+                    ]
                 ), sourceText: sourceText)
             collector.failed = true
         }
@@ -26,7 +28,8 @@ extension Session {
         parCollector = nil
         report(
             Diagnostic(
-                .parUnterminated, ".par block opened here is never closed", location: collector.location, length: 4,
+                .parUnterminated, ".par block opened here is never closed", location: collector.location,
+                length: 4,
                 notes: ["close the block with .end after its last line"]), sourceText: nil)
     }
 
@@ -56,25 +59,33 @@ extension Session {
                 refuse(
                     Diagnostic(
                         .parNested, ".par blocks do not nest", location: directive.location, length: 4,
-                        notes: ["the block opened at line \(collector.location.line) is still open; close it with .end first"]))
+                        notes: [
+                            "the block opened at line \(collector.location.line) is still open; close it with .end first"
+                        ]))
             case ".cpu":
-                guard let thread = directive.arguments.first?.text, let processor = directive.arguments.last?.integer
+                guard let thread = directive.arguments.first?.text,
+                    let processor = directive.arguments.last?.integer
                 else { return }
                 collector.noteThread(thread)
                 collector.lines.append(
-                    ParLine(thread: thread, kind: .cpu(processor), sourceText: line, location: directive.location))
+                    ParLine(
+                        thread: thread, kind: .cpu(processor), sourceText: line, location: directive.location)
+                )
             default:
                 refuse(
                     Diagnostic(
                         .parDirective, "\(directive.name) is not allowed inside a .par block",
                         location: directive.location, length: directive.name.utf8.count,
-                        notes: ["only calls with a thread prefix, .cpu T N and .end belong in a block; move \(directive.name) before .par or after .end"]))
+                        notes: [
+                            "only calls with a thread prefix, .cpu T N and .end belong in a block; move \(directive.name) before .par or after .end"
+                        ]))
             }
         case .success(.call(let call)):
             guard let thread = call.thread else {
                 refuse(
                     Diagnostic(
-                        .parThreadRequired, "a call inside a .par block names its thread", location: call.location,
+                        .parThreadRequired, "a call inside a .par block names its thread",
+                        location: call.location,
                         length: call.routine.name.utf8.count,
                         notes: ["write 'main: \(call.text)' (or another thread name)"]))
                 return
@@ -86,12 +97,17 @@ extension Session {
                     Diagnostic(
                         .parRebind, "\(binding) is already bound in this block (line \(earlier.line))",
                         location: call.bindingColumn.map { call.location.at(column: $0) } ?? call.location,
-                        length: binding.utf8.count, notes: ["a binding can be made only once inside a block; use another name"]))
+                        length: binding.utf8.count,
+                        notes: ["a binding can be made only once inside a block; use another name"]))
                 return
             }
             if let name = call.guardName {
                 let boundBefore: Bool
-                if let handle = handles[name], case .boolean = handle.value { boundBefore = true } else { boundBefore = false }
+                if let handle = handles[name], case .boolean = handle.value {
+                    boundBefore = true
+                } else {
+                    boundBefore = false
+                }
                 if !collector.booleanBindings.contains(name) && !boundBefore {
                     let what: String
                     if collector.bindings.contains(where: { $0.name == name }) {
@@ -106,7 +122,9 @@ extension Session {
                             .badGuard, "guard on \(what)",
                             location: call.guardColumn.map { call.location.at(column: $0) } ?? call.location,
                             length: name.utf8.count,
-                            notes: ["a guard names the result of an acquire bound earlier: T: ok = ExAcquireRundownProtection R, then T: if ok ..."]))
+                            notes: [
+                                "a guard names the result of an acquire bound earlier: T: ok = ExAcquireRundownProtection R, then T: if ok ..."
+                            ]))
                     return
                 }
             }
@@ -114,10 +132,13 @@ extension Session {
             if let handle = call.handle { collector.noteHandle(handle) }
             if let binding = call.binding {
                 collector.bindings.append((binding, location.line))
-                if Operation.byName[call.routine.name]?.isAcquire == true { collector.booleanBindings.insert(binding) }
+                if Operation.byName[call.routine.name]?.isAcquire == true {
+                    collector.booleanBindings.insert(binding)
+                }
                 if Operation.byName[call.routine.name] == .allocate { collector.noteHandle(binding) }
             }
-            collector.lines.append(ParLine(thread: thread, kind: .call(call), sourceText: line, location: location))
+            collector.lines.append(
+                ParLine(thread: thread, kind: .call(call), sourceText: line, location: location))
         }
     }
 }

@@ -31,7 +31,11 @@ final class ParThread {
 
 /// The session as it was at `.par`: every schedule starts from it.
 struct ParStartState {
-    var handles: [(handle: Handle, value: Handle.Value, location: SourceLocation, ledger: Ledger, allocation: Allocation?)]
+    var handles:
+        [(
+            handle: Handle, value: Handle.Value, location: SourceLocation, ledger: Ledger,
+            allocation: Allocation?
+        )]
     var handleOrder: [String]
     var objects: [(object: AnyObject, state: [UInt])]
     var allocations: [(allocation: Allocation, freed: Bool)]
@@ -63,7 +67,8 @@ extension Session {
                     sourceText: nil)
                 return
             }
-            threads.append(ParThread(name: name, worker: worker, lines: collector.lines.filter { $0.thread == name }))
+            threads.append(
+                ParThread(name: name, worker: worker, lines: collector.lines.filter { $0.thread == name }))
         }
         let start = saveParStart()
         observer.setExploring(true)
@@ -92,7 +97,9 @@ extension Session {
     /// and diagnostics so far), and each state's subtree is remembered as outcome counts and
     /// witness suffixes, so the table (counts and witnesses included) is the same as without
     /// reduction.
-    func explorePar(_ collector: ParCollector, threads: [ParThread], start: ParStartState, file: String) -> ParReport {
+    func explorePar(_ collector: ParCollector, threads: [ParThread], start: ParStartState, file: String)
+        -> ParReport
+    {
         let budget = collector.options.budget
         var entries: [ParReport.Entry] = []
         var index: [ParOutcome: Int] = [:]
@@ -105,7 +112,8 @@ extension Session {
                 index[outcome] = entries.count
                 entries.append(
                     ParReport.Entry(
-                        outcome: outcome, schedules: 1, witness: witness.map(\.description).joined(separator: " ")))
+                        outcome: outcome, schedules: 1,
+                        witness: witness.map(\.description).joined(separator: " ")))
             }
         }
         parCapture = ParCapture()
@@ -245,7 +253,8 @@ extension Session {
             guard let handle = handles[name] else { continue }
             key += name
             switch handle.value {
-            case .plain(let ref): key += "=p" + ref.saveState().map { String($0, radix: 16) }.joined(separator: ",")
+            case .plain(let ref):
+                key += "=p" + ref.saveState().map { String($0, radix: 16) }.joined(separator: ",")
             case .cacheAware(let ref):
                 key += "=c" + ref.saveState().map { String($0, radix: 16) }.joined(separator: ",")
             case .null: key += "=n"
@@ -273,7 +282,10 @@ extension Session {
             }
         }
         key += "|m" + made.sorted().joined(separator: ",")
-        key += "|d" + (parCapture?.diagnostics.sorted().map { "\($0.code.rawValue)@\($0.line)" }.joined(separator: ",") ?? "")
+        key +=
+            "|d"
+            + (parCapture?.diagnostics.sorted().map { "\($0.code.rawValue)@\($0.line)" }.joined(
+                separator: ",") ?? "")
         return key
     }
 
@@ -281,7 +293,9 @@ extension Session {
     func interleavingBound(_ collector: ParCollector, threads: [ParThread]) -> Double {
         var slots = options.processors
         for name in handleOrder {
-            if let handle = handles[name], case .cacheAware(let ref) = handle.value { slots = max(slots, ref.slotCount) }
+            if let handle = handles[name], case .cacheAware(let ref) = handle.value {
+                slots = max(slots, ref.slotCount)
+            }
         }
         var total = 0
         var bound = 1.0
@@ -320,7 +334,8 @@ extension Session {
             {
                 return position
             }
-            let offered = enabled.map { "\(threads[$0].name).\(threads[$0].steps + 1)" }.joined(separator: " ")
+            let offered = enabled.map { "\(threads[$0].name).\(threads[$0].steps + 1)" }.joined(
+                separator: " ")
             let why =
                 threads.contains(where: { $0.name == step.thread })
                 ? "step \(step) is not enabled after \(next - 1) step\(next == 2 ? "" : "s")"
@@ -328,7 +343,9 @@ extension Session {
             self.report(
                 Diagnostic(
                     .badSchedule, why, location: collector.location, length: 4,
-                    notes: ["enabled instead: \(offered)", "the rest runs in the canonical order, not printed"]),
+                    notes: [
+                        "enabled instead: \(offered)", "the rest runs in the canonical order, not printed",
+                    ]),
                 sourceText: collector.sourceText)
             failed = true
             self.parCapture = ParCapture()
@@ -340,7 +357,9 @@ extension Session {
                 Diagnostic(
                     .badSchedule, "step \(wanted[next]) does not exist: no thread had a step left",
                     location: collector.location, length: 4,
-                    notes: ["the schedule ran \(next) step\(next == 1 ? "" : "s"); the rest of the string was not used"]),
+                    notes: [
+                        "the schedule ran \(next) step\(next == 1 ? "" : "s"); the rest of the string was not used"
+                    ]),
                 sourceText: collector.sourceText)
         }
     }
@@ -388,7 +407,8 @@ extension Session {
     /// The threads with an enabled step, in written order.
     private func enabledThreads(_ threads: [ParThread], collector: ParCollector, made: Set<String>) -> [Int] {
         var enabled: [Int] = []
-        for (position, thread) in threads.enumerated() where advance(thread, collector: collector, made: made) {
+        for (position, thread) in threads.enumerated() where advance(thread, collector: collector, made: made)
+        {
             enabled.append(position)
         }
         return enabled
@@ -431,21 +451,30 @@ extension Session {
             guard case .call(let call) = thread.lines[thread.pc].kind else { return }
             let line = thread.lines[thread.pc]
             thread.pc += 1
-            if transcript { output("\(thread.name).\(thread.steps) (line \(line.location.line)): \(line.sourceText.trimmed)") }
+            if transcript {
+                output(
+                    "\(thread.name).\(thread.steps) (line \(line.location.line)): \(line.sourceText.trimmed)")
+            }
             observer.setStepping(worker)
             guard let started = startCall(call, sourceText: line.sourceText) else { return }
             settleStep(thread, started, made: &made)
         case .paused(let started):
             let pending = started.pending
             if transcript {
-                output("\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): \(describeStep(worker.pausePoint))")
+                output(
+                    "\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): \(describeStep(worker.pausePoint))"
+                )
             }
             observer.setStepping(worker)
             worker.resumeStep()
             settleStep(thread, started, made: &made)
         case .woken(let started):
             let pending = started.pending
-            if transcript { output("\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): returns") }
+            if transcript {
+                output(
+                    "\(thread.name).\(thread.steps) (line \(pending.location.line)): \(pending.display): returns"
+                )
+            }
             worker.resumeStep()
             _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
             if worker.status == .idle {
@@ -462,7 +491,9 @@ extension Session {
             return
         }
         for woken in observer.takeWoken() {
-            if let other = threads.first(where: { $0.worker === woken }), case .blocked(let started) = other.phase {
+            if let other = threads.first(where: { $0.worker === woken }),
+                case .blocked(let started) = other.phase
+            {
                 other.phase = .woken(started)
             }
         }
@@ -534,11 +565,14 @@ extension Session {
             switch handle.value {
             case .plain(let ref):
                 let snapshot = ref.snapshot()
-                states.append(.init(name: name, state: snapshot.state.rawValue, holders: snapshot.holders, slots: nil))
+                states.append(
+                    .init(name: name, state: snapshot.state.rawValue, holders: snapshot.holders, slots: nil))
             case .cacheAware(let ref):
                 let snapshot = ref.snapshot()
                 states.append(
-                    .init(name: name, state: snapshot.state.rawValue, holders: snapshot.holders, slots: snapshot.slots))
+                    .init(
+                        name: name, state: snapshot.state.rawValue, holders: snapshot.holders,
+                        slots: snapshot.slots))
             case .null:
                 states.append(.init(name: name, state: "NULL", holders: 0, slots: nil))
             case .number, .boolean:
@@ -595,7 +629,11 @@ extension Session {
     }
 
     func saveParStart() -> ParStartState {
-        var saved: [(handle: Handle, value: Handle.Value, location: SourceLocation, ledger: Ledger, allocation: Allocation?)] = []
+        var saved:
+            [(
+                handle: Handle, value: Handle.Value, location: SourceLocation, ledger: Ledger,
+                allocation: Allocation?
+            )] = []
         var objects: [(object: AnyObject, state: [UInt])] = []
         for name in handleOrder {
             guard let handle = handles[name] else { continue }

@@ -18,11 +18,13 @@ extension Session {
     func guardValue(_ name: String, call: Call, sourceText: String) -> Bool? {
         if let handle = handles[name], case .boolean(let value) = handle.value { return value }
         let location = call.guardColumn.map { call.location.at(column: $0) } ?? call.location
-        let what = handles[name].map { "\(name) is \($0.kindPhrase), not a boolean" } ?? "unknown name '\(name)'"
+        let what =
+            handles[name].map { "\(name) is \($0.kindPhrase), not a boolean" } ?? "unknown name '\(name)'"
         report(
             Diagnostic(
                 .badGuard, "guard on \(what)", location: location, length: name.utf8.count,
-                notes: ["a guard names a boolean binding: ok = ExAcquireRundownProtection R, then: if ok ..."]),
+                notes: ["a guard names a boolean binding: ok = ExAcquireRundownProtection R, then: if ok ..."]
+            ),
             sourceText: sourceText)
         return nil
     }
@@ -168,7 +170,8 @@ extension Session {
         worker.current = pending
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
         return StartedCall(
-            pending: pending, worker: worker, sourceText: sourceText, created: created, handleName: handleName,
+            pending: pending, worker: worker, sourceText: sourceText, created: created,
+            handleName: handleName,
             request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
     }
 

@@ -209,7 +209,8 @@ public final class Session {
     /// Emits a diagnostic (headline, then notes) and counts it.
     func report(_ diagnostic: Diagnostic, sourceText: String?) {
         if let capture = parCapture {
-            capture.diagnostics.insert(ParDiagnostic(code: diagnostic.code, line: diagnostic.location?.line ?? 0))
+            capture.diagnostics.insert(
+                ParDiagnostic(code: diagnostic.code, line: diagnostic.location?.line ?? 0))
             return
         }
         let severity = diagnostic.severity
