@@ -15,13 +15,14 @@ public struct ExploreBench: BenchSection {
 
     public init() {}
 
+    /// Net zero references per block, so every block starts from the same state.
     static let twoByThree = """
-        A: ExAcquireRundownProtection R
+        A: ExAcquireRundownProtectionEx R 2
         A: ExReleaseRundownProtection R
-        A: ExAcquireRundownProtection R
-        B: ExAcquireRundownProtection R
+        A: ExReleaseRundownProtection R
+        B: ExAcquireRundownProtectionEx R 2
         B: ExReleaseRundownProtection R
-        B: ExAcquireRundownProtection R
+        B: ExReleaseRundownProtection R
         """
 
     static let threeByThree = """
