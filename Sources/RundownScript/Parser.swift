@@ -31,10 +31,8 @@ public enum Parser {
     {
         guard let first = tokens.first else { return .empty }
         let context = Context(tokens: tokens, location: location, line: line)
-        if first.kind == .word, first.text == ".par" {
-            return .directive(try context.parDirective())
-        }
         if first.kind == .word, first.text.hasPrefix(".") {
+            if first.text == ".par" { return .directive(try context.parDirective()) }
             return .directive(try context.directive())
         }
         if first.kind == .word, first.text == "EX_RUNDOWN_REF" || first.text == "EX_RUNDOWN_REF_CACHE_AWARE" {
