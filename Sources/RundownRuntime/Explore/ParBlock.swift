@@ -147,8 +147,8 @@ public struct ParReport: Sendable {
         for entry in entries {
             let count = "\(entry.schedules) schedule\(entry.schedules == 1 ? "" : "s")"
             let summary = entry.outcome.summary
-            lines.append(
-                "\(count): \(summary.isEmpty ? "(nothing observed)" : summary); witness \(entry.witness)")
+            let witness = entry.witness.isEmpty ? "(no step)" : entry.witness
+            lines.append("\(count): \(summary.isEmpty ? "(nothing observed)" : summary); witness \(witness)")
         }
         return lines
     }
