@@ -89,8 +89,10 @@ extension Session {
 
     /// Every schedule within the budget; the outcome table.
     ///
-    /// Depth-first over the enabled threads, first in written order first; each branch point
-    /// is reached again by replaying its prefix from the start state. With reduction on,
+    /// Depth-first over the enabled threads, first in written order first; a branch point is
+    /// reached again by restoring the deepest node state saved above it (saved where every
+    /// thread was between calls) and replaying the few steps since. Past the budget, seeded
+    /// random schedules, each from the start state. With reduction on,
     /// states already explored are not explored again: the state key covers everything a
     /// later step or the outcome can depend on (the objects' words and wait blocks, the
     /// handle table and its ledgers, the threads' positions and pause points, the bindings
