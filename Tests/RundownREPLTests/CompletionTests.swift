@@ -200,3 +200,15 @@ func complete(_ line: String) -> Completion.Result {
         #expect(CandidateList.format([], width: 80) == [])
     }
 }
+
+@Suite struct GuardCompletionTests {
+    @Test func aGuardIsSkippedLikeAThreadPrefix() {
+        #expect(LinePosition("A: if ok ExAcq"[...]).slot == .command(lineStart: false, afterBinding: false))
+        #expect(
+            LinePosition("if !ok ExAcquireRundownProtection "[...]).slot
+                == .argument(command: "ExAcquireRundownProtection", index: 0))
+        #expect(
+            Hint.hint(line: "A: if ok ExAcquireRundownProtectionEx R ", vocabulary: fixture)
+                == "<Count>  -> BOOLEAN")
+    }
+}
