@@ -92,6 +92,8 @@ extension DiagnosticCode {
             "`if NAME` on a name that is not a boolean binding"
         case .badSchedule:
             "a `schedule=` that is malformed or names a step that is not enabled"
+        case .stressOutcome:
+            "`rdsh stress` observed an outcome that exploration of the block does not allow"
         case .badBudget:
             "a `budget=` that is not a number of schedules in range"
         }
@@ -439,6 +441,8 @@ extension DiagnosticCode {
             "`T: if NAME Routine ...` runs the call only when the boolean binding NAME is TRUE (`if !NAME`: when it is FALSE). NAME must be bound by a routine that returns BOOLEAN (an acquire), earlier in the block or before it. Inside a block a binding that was never made, because its call was refused, counts as false. The line does not run. Fix: bind the acquire's result first: `A: ok = ExAcquireRundownProtection R`."
         case .badSchedule:
             "`.par schedule=\"A.1 W.1 ...\"` replays exactly one schedule: each step is THREAD.N, thread THREAD's N-th step. A malformed step, a thread that has no such step, or a step that is not enabled at that point is refused; the message names the steps that were enabled instead. Fix: copy the witness of an outcome line."
+        case .stressOutcome:
+            "`rdsh stress` ran a `.par` block on free-running threads and one run ended in an outcome that is not in the block's explored outcome table (compared on what a free run can observe: bindings, handle states, holders and slots, blocked threads, and the library's refusals). The message gives the outcome and the run number. Either the implementation does something the API model does not allow (a bug in `Sources/Rundown`), or the exploration missed it (a bug in the explorer, or a budget too small to be exhaustive). Fix: run `rdsh explore` on the block and compare; report it with the script."
         case .badBudget:
             "`.par budget=N` sets the most schedules explored; N goes from 1 to 10000000. Past the budget rdsh samples seeded random schedules and says `not exhaustive`. Fix: give a number in range."
         }

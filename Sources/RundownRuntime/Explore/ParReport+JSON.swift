@@ -20,6 +20,11 @@ extension ParReport {
 
 extension ParReport.Entry {
     var json: String {
+        outcomeJSON(extra: "\"schedules\":\(schedules),\"witness\":\(JSONText.string(witness))")
+    }
+
+    /// The outcome's fields as a JSON object, after `extra` fields when given.
+    func outcomeJSON(extra: String?) -> String {
         let bindings = outcome.bindings.map { "\(JSONText.string($0.name)):\(JSONText.string($0.value))" }
         let handles = outcome.handles.map { handle -> String in
             var fields = ["\"state\":\(JSONText.string(handle.state))", "\"holders\":\(handle.holders)"]
@@ -31,7 +36,7 @@ extension ParReport.Entry {
         let diagnostics = outcome.diagnostics.map {
             "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)}"
         }
-        return "{\"schedules\":\(schedules),\"witness\":\(JSONText.string(witness)),"
+        return "{" + (extra.map { $0 + "," } ?? "")
             + "\"bindings\":{\(bindings.joined(separator: ","))},"
             + "\"blocked\":[\(outcome.blocked.map(JSONText.string).joined(separator: ","))],"
             + "\"handles\":{\(handles.joined(separator: ","))},"

@@ -79,6 +79,9 @@ extension Session {
             return
         }
         let report = explorePar(collector, threads: threads, start: start, file: endLocation.file)
+        if stressRuns != nil {
+            stressPar(collector, threads: threads, start: start, explored: report, file: endLocation.file)
+        }
         // The session continues in the canonical schedule's state, its transcript not printed.
         parCapture = ParCapture()
         _ = runSchedule(threads, collector: collector, start: start) { _, enabled in enabled[0] }
@@ -390,7 +393,7 @@ extension Session {
 
     /// Back to the start state: blocked waiters of the previous schedule released, objects and
     /// session restored, every thread at its first line, no diagnostics.
-    private func beginSchedule(_ threads: [ParThread], start: ParStartState) {
+    func beginSchedule(_ threads: [ParThread], start: ParStartState) {
         releaseBlocked(threads)
         restoreParStart(start)
         for thread in threads {

@@ -59,6 +59,12 @@ public final class Session {
     public internal(set) var parStatistics: ParStatistics?
     /// The outcome tables of the blocks explored so far (for `rdsh explore --json`).
     public internal(set) var lastParReports: [ParReport] = []
+    /// `rdsh stress -n N`: each `.par` block is also run N times on free-running threads.
+    public var stressRuns: Int?
+    /// The stress histograms of the blocks run so far (for `rdsh stress`).
+    public internal(set) var lastStressReports: [StressReport] = []
+    /// Set when a stress run hung and its threads were left behind: no further block is stressed.
+    public internal(set) var stressHung = false
 
     /// Errors reported so far (warnings do not count).
     public internal(set) var errorCount = 0
