@@ -7,7 +7,7 @@ import CRundownSupport
 public enum RundownBench {
     /// Every section, in the order they run.
     public static let sections: [any BenchSection] = [
-        LibraryBench(), InterpreterBench(), TestRunnerBench(), ScaleBench(), ExploreBench(),
+        LibraryBench(), InterpreterBench(), TestRunnerBench(), ScaleBench(), ExploreBench(), StressBench(),
     ]
 
     /// "release" or "debug": debug numbers say nothing about the library.

@@ -54,6 +54,9 @@ final class StressRig: @unchecked Sendable {
     private let processors: [Int32]
     /// Runs between two changes of the thread-to-processor pairing.
     static let pinPeriod = 256
+    /// Spins before a waiting thread yields its processor: long when every thread has a
+    /// processor of its own, short when they share.
+    private let spinLimit: Int
     /// At most this many pause loops before a thread's first line (random per thread and run).
     static let maximumDelay: UInt64 = 128
 
@@ -92,6 +95,7 @@ final class StressRig: @unchecked Sendable {
             if cpu >= 0 { allowed.append(cpu) }
         }
         processors = allowed.isEmpty ? [0] : allowed
+        spinLimit = threadCount <= processors.count ? 4096 : 64
         key.reserveCapacity(64)
     }
 
@@ -156,7 +160,7 @@ final class StressRig: @unchecked Sendable {
             var spins = 0
             while run == seen {
                 spins += 1
-                if spins > 256 { sched_yield() }
+                if spins > spinLimit { sched_yield() }
                 run = go.load(ordering: .acquiring)
             }
             if run < 0 { return }
@@ -174,7 +178,7 @@ final class StressRig: @unchecked Sendable {
                 spins = 0
                 while arrived.load(ordering: .acquiring) < everyone {
                     spins += 1
-                    if spins > 256 { sched_yield() }
+                    if spins > spinLimit { sched_yield() }
                     if go.load(ordering: .relaxed) < 0 { return }
                 }
             }
@@ -247,14 +251,18 @@ final class StressRig: @unchecked Sendable {
         go.store(1, ordering: .releasing)
         var lastProgress = rd_now_ns()
         var lastCompleted = 0
+        // The coordinator sleeps between looks, longer while the threads lead their own runs,
+        // short again after it had to lead one (every thread was stuck).
+        var interval: UInt32 = 50
         while true {
-            usleep(50)
+            usleep(interval)
             let hung = hungRun.load(ordering: .acquiring)
             if hung > 0 { return hung }
             let finished = completed.load(ordering: .acquiring)
             if finished >= requested { return nil }
             let now = rd_now_ns()
             if finished != lastCompleted {
+                interval = min(interval * 2, 2000)
                 lastCompleted = finished
                 lastProgress = now
                 continue
@@ -266,6 +274,7 @@ final class StressRig: @unchecked Sendable {
                 leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing).exchanged
             {
                 lead(run)
+                interval = 50
                 lastProgress = rd_now_ns()
                 continue
             }
@@ -298,7 +307,7 @@ final class StressRig: @unchecked Sendable {
                 break
             }
             spins += 1
-            if spins > 64 { sched_yield() }
+            if spins > spinLimit { sched_yield() }
             guard spins % 128 == 0 else { continue }
             if let stuck = stuckThreads(run) {
                 record(run, blocked: stuck)
