@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import RundownCheck
 import RundownRuntime
 import RundownScript
 
@@ -10,7 +11,7 @@ struct StressCommand: ParsableCommand {
         commandName: "stress",
         abstract: "Run every .par block N times on free-running threads; check outcomes against exploration.",
         discussion: """
-            Each FILE runs in its own session, as with 'rdsh explore'. Every .par block is \
+            Each FILE (a directory: its *.rdsh files) runs in its own session, as with 'rdsh explore'. Every .par block is \
             explored, then run N times from the state at .par on real threads started together \
             from a spin barrier, pinned round-robin to the processors (the pairing changes \
             every 256 runs), with no scheduler. Per block it prints the histogram of observed \
@@ -28,10 +29,13 @@ struct StressCommand: ParsableCommand {
     /// The most runs one command may ask for per block.
     static let maximumRuns = 100_000_000
 
-    @ArgumentParser.Argument(help: ArgumentHelp("Script files.", valueName: "FILE"))
+    @ArgumentParser.Argument(
+        help: ArgumentHelp("Script files, or directories searched for *.rdsh.", valueName: "FILE"))
     var files: [String]
 
-    @Option(name: .short, help: ArgumentHelp("Runs per .par block (default 100000).", valueName: "N"))
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: ArgumentHelp("Runs per .par block, 1...100000000 (default 100000).", valueName: "N"))
     var n: Int = 100_000
 
     @Flag(help: "Print one JSON document instead of the text histograms.")
@@ -60,7 +64,13 @@ struct StressCommand: ParsableCommand {
         var reports: [StressReport] = []
         var failed = false
         var withoutBlocks: [String] = []
-        for file in files {
+        let found: [String]
+        do {
+            found = try TestDiscovery.find(paths: files).files
+        } catch {
+            throw UsageFailure(message: error.message, hints: error.hint.map { [$0] } ?? [])
+        }
+        for file in found {
             let sink = DiagnosticsOnlySink(TerminalSink(colour: RunCommand.colourOnStderr))
             let session = Session(options: options, sink: sink)
             session.stressRuns = n
