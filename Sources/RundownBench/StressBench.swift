@@ -54,7 +54,9 @@ public struct StressBench: BenchSection {
             for _ in 0..<repetitions {
                 guard let report = Self.stress(text, runs: runs), report.skipped == nil, report.runs == runs
                 else { continue }
-                if report.runsPerSecond > best.perSecond { best = (report.runsPerSecond, report.entries.count) }
+                if report.runsPerSecond > best.perSecond {
+                    best = (report.runsPerSecond, report.entries.count)
+                }
             }
             return best
         }
@@ -62,7 +64,8 @@ public struct StressBench: BenchSection {
             let best = measure(Self.twoByTwo)
             measurements.append(
                 BenchMeasurement(
-                    name: "stress-2x2", label: "2 threads x 2 calls, one free run (barrier, outcome, restore)",
+                    name: "stress-2x2",
+                    label: "2 threads x 2 calls, one free run (barrier, outcome, restore)",
                     threads: 2, unit: "run", nsPerOp: best.perSecond > 0 ? 1e9 / best.perSecond : 0,
                     opsPerSecond: best.perSecond))
             targets.append(
@@ -70,17 +73,20 @@ public struct StressBench: BenchSection {
                     statement: "stress-2x2: >= 200 000 runs/s", measured: best.perSecond / 1000, limit: 200,
                     atMost: false, unit: "k runs/s"))
             notes.append(
-                "stress-2x2: best of \(repetitions) x \(runs) runs, \(best.outcomes) outcome(s) (the block allows one); litmus7's anchor is about 2 M runs/s of a store-buffer test on its hardware")
+                "stress-2x2: best of \(repetitions) x \(runs) runs, \(best.outcomes) outcome(s) (the block allows one); litmus7's anchor is about 2 M runs/s of a store-buffer test on its hardware"
+            )
         }
         if options.selects("stress-race01", in: name) {
             let best = measure(Self.acquireVersusWait)
             measurements.append(
                 BenchMeasurement(
-                    name: "stress-race01", label: "scripts/races/01: acquire+release vs wait (2 threads, 3 calls)",
+                    name: "stress-race01",
+                    label: "scripts/races/01: acquire+release vs wait (2 threads, 3 calls)",
                     threads: 2, unit: "run", nsPerOp: best.perSecond > 0 ? 1e9 / best.perSecond : 0,
                     opsPerSecond: best.perSecond))
             notes.append(
-                "stress-race01: \(best.outcomes) of the 3 allowed outcomes observed; runs where the wait sleeps on the futex cost a wake-up")
+                "stress-race01: \(best.outcomes) of the 3 allowed outcomes observed; runs where the wait sleeps on the futex cost a wake-up"
+            )
         }
         return BenchSectionReport(
             name: name, title: title, measurements: measurements, targets: targets, notes: notes)

@@ -20,7 +20,8 @@ import Testing
     /// The `N runs: outcome` lines of a text report, as (count, outcome).
     func histogram(_ stdout: String) -> [(runs: Int, outcome: String)] {
         stdout.split(separator: "\n").compactMap { line in
-            guard let colon = line.firstIndex(of: ":"), let number = Int(line[..<colon].split(separator: " ")[0]),
+            guard let colon = line.firstIndex(of: ":"),
+                let number = Int(line[..<colon].split(separator: " ")[0]),
                 line[..<colon].hasSuffix("runs") || line[..<colon].hasSuffix("run")
             else { return nil }
             return (number, String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
@@ -89,7 +90,9 @@ import Testing
         let r = try Rdsh.run(["stress", "race.rdsh", "-n", "20000"], directory: dir)
         #expect(r.status == 1)
         #expect(r.stderr.contains("race.rdsh:2:1: error[STRESS_OUTCOME]: run "))
-        #expect(r.stderr.contains("ended in an outcome exploration does not allow: ok=FALSE, R completed holders=0"))
+        #expect(
+            r.stderr.contains(
+                "ended in an outcome exploration does not allow: ok=FALSE, R completed holders=0"))
         #expect(r.stderr.contains("not exhaustive"))
         #expect(r.stdout.contains("NOT ALLOWED (first at run "))
     }
@@ -105,7 +108,9 @@ import Testing
 
     @Test func fileWithoutBlocks() throws {
         let dir = try Rdsh.temporaryDirectory()
-        try write("EX_RUNDOWN_REF R\nExAcquireRundownProtection R\nExReleaseRundownProtection R\n", named: "plain.rdsh", in: dir)
+        try write(
+            "EX_RUNDOWN_REF R\nExAcquireRundownProtection R\nExReleaseRundownProtection R\n",
+            named: "plain.rdsh", in: dir)
         let r = try Rdsh.run(["stress", "plain.rdsh", "-n", "10"], directory: dir)
         #expect(r.status == 2)
         #expect(r.stderr.contains("error: plain.rdsh has no .par block"))

@@ -15,7 +15,8 @@ extension Session {
     /// ledger, leak and warning codes) are not observed: explored outcomes are compared
     /// without them. See ``StressProgram/observableCodes``.
     func stressPar(
-        _ collector: ParCollector, threads: [ParThread], start: ParStartState, explored: ParReport, file: String
+        _ collector: ParCollector, threads: [ParThread], start: ParStartState, explored: ParReport,
+        file: String
     ) {
         guard let requested = stressRuns else { return }
         var report = StressReport(
@@ -39,10 +40,9 @@ extension Session {
         }
         observer.setExploring(false)
         defer {
-            if !stressHung {
-                restoreParStart(start)
-                observer.setExploring(true)
-            }
+            // After a hang whose threads were left behind, the objects stay as they are.
+            if !stressHung { restoreParStart(start) }
+            observer.setExploring(true)
         }
 
         let observable = Set(StressProgram.observableCodes)
@@ -56,7 +56,9 @@ extension Session {
         let pool = self.pool
         let books = start.pool
         let rig = StressRig(program: program, runs: requested, watchdogNanoseconds: watchdogNanoseconds) {
-            for (index, object) in program.objects.enumerated() { object.restoreState(program.startStates[index]) }
+            for (index, object) in program.objects.enumerated() {
+                object.restoreState(program.startStates[index])
+            }
             if program.frees { pool.restoreBooks(books) }
         }
         guard rig.start() else {
@@ -82,7 +84,9 @@ extension Session {
             let outcome = decode(entry.key, program: program, collector: collector)
             report.runs += entry.runs
             report.entries.append(
-                .init(outcome: outcome, runs: entry.runs, firstRun: entry.firstRun, allowed: allowedSet.contains(outcome)))
+                .init(
+                    outcome: outcome, runs: entry.runs, firstRun: entry.firstRun,
+                    allowed: allowedSet.contains(outcome)))
         }
         let observed = Set(report.entries.map(\.outcome))
         report.neverObserved = allowed.filter { !observed.contains($0) }
@@ -91,7 +95,9 @@ extension Session {
                 "\(entry.runs) of \(report.runs) runs ended in it; exploration allows \(allowed.count) outcome\(allowed.count == 1 ? "" : "s") (compared without checker-only codes)"
             ]
             if !explored.exhaustive {
-                notes.append("the exploration was not exhaustive (budget \(explored.budget)): raise .par budget= to be sure")
+                notes.append(
+                    "the exploration was not exhaustive (budget \(explored.budget)): raise .par budget= to be sure"
+                )
             }
             self.report(
                 Diagnostic(
@@ -155,7 +161,8 @@ extension Session {
         }
         let entries = diagnostics.sorted().map { diagnostic in
             let text = collector.lines.first { $0.location.line == diagnostic.line }?.sourceText.trimmed
-            return ParOutcome.DiagnosticEntry(code: diagnostic.code.rawValue, line: diagnostic.line, text: text)
+            return ParOutcome.DiagnosticEntry(
+                code: diagnostic.code.rawValue, line: diagnostic.line, text: text)
         }
         return ParOutcome(bindings: bindings, handles: handles, blocked: blocked, diagnostics: entries)
     }
@@ -171,7 +178,9 @@ extension Session {
             let line = rig.currentLine(t)
             if line >= 0 {
                 let number = thread.ops[line].line
-                let text = collector.lines.first { $0.location.line == number }?.sourceText.trimmed ?? "line \(number)"
+                let text =
+                    collector.lines.first { $0.location.line == number }?.sourceText.trimmed
+                    ?? "line \(number)"
                 notes.append("thread \(thread.name) is still in \"\(text)\" (line \(number))")
             } else {
                 notes.append("thread \(thread.name) is between calls")
@@ -183,10 +192,14 @@ extension Session {
             let snapshot = object.snapshot()
             let words = object.saveState().map { "0x" + String($0, radix: 16) }.joined(separator: " ")
             var text = "\(handle.name): \(snapshot.state.rawValue) holders=\(snapshot.holders)"
-            if let slots = snapshot.slots { text += " slots=[" + slots.map(String.init).joined(separator: ",") + "]" }
+            if let slots = snapshot.slots {
+                text += " slots=[" + slots.map(String.init).joined(separator: ",") + "]"
+            }
             notes.append(text + "; saved words \(words)")
         }
-        notes.append("rdsh stress stops here: the threads are woken by force, and left behind if they still do not return")
+        notes.append(
+            "rdsh stress stops here: the threads are woken by force, and left behind if they still do not return"
+        )
         let names = hang.threads.map { program.threads[$0].name }.joined(separator: ", ")
         report(
             Diagnostic(

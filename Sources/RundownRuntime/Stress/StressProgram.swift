@@ -100,11 +100,14 @@ struct StressProgram {
     static let observableCodes: [String] = [
         "RELEASE_WITHOUT_ACQUIRE", "RELEASE_AFTER_RUNDOWN", "REINIT_WITHOUT_RUNDOWN", "REINIT_WHILE_WAITING",
         "COMPLETED_WITHOUT_WAIT", "COMPLETED_WHILE_WAITING", "CONCURRENT_WAIT", "WAIT_AFTER_RUNDOWN",
-        "INIT_WHILE_IN_USE", "COUNT_OUT_OF_RANGE", "FREE_NOT_ALLOCATED", "FREE_WHILE_IN_USE", "USE_AFTER_FREE",
+        "INIT_WHILE_IN_USE", "COUNT_OUT_OF_RANGE", "FREE_NOT_ALLOCATED", "FREE_WHILE_IN_USE",
+        "USE_AFTER_FREE",
         "SIZE_MISMATCH", "WAIT_ON_STALE",
     ]
     static let codeIndex: [String: Int] = Dictionary(
         uniqueKeysWithValues: observableCodes.enumerated().map { ($1, $0) })
+    /// The most threads a stressed block may have (the blocked threads are a bit mask).
+    static let maximumThreads = 62
     static let waitOnStaleCode = codeIndex["WAIT_ON_STALE"]!
 }
 
@@ -124,6 +127,14 @@ extension Session {
         }
         var frees = false
         var threads: [StressProgram.Thread] = []
+        if collector.threads.count > StressProgram.maximumThreads {
+            return .failure(
+                StressSkip(
+                    line: collector.location.line,
+                    reason:
+                        "\(collector.threads.count) threads; stress runs blocks of at most \(StressProgram.maximumThreads)"
+                ))
+        }
         for name in collector.threads {
             let cpu = workers[name]?.cpu ?? 0
             var ops: [StressProgram.Op] = []
@@ -140,11 +151,15 @@ extension Session {
                         return .failure(
                             StressSkip(
                                 line: line.location.line,
-                                reason: "\(call.routine.name) creates or sizes an object; stress runs only calls on objects that exist at .par"))
+                                reason:
+                                    "\(call.routine.name) creates or sizes an object; stress runs only calls on objects that exist at .par"
+                            ))
                     default: break
                     }
                     guard let handleName = call.arguments.first?.name, let handle = handles[handleName] else {
-                        return .failure(StressSkip(line: line.location.line, reason: "the handle is not an object at .par"))
+                        return .failure(
+                            StressSkip(
+                                line: line.location.line, reason: "the handle is not an object at .par"))
                     }
                     let object: StressProgram.Object
                     switch (handle.value, operation.isCacheAware) {
@@ -154,7 +169,8 @@ extension Session {
                         return .failure(
                             StressSkip(
                                 line: line.location.line,
-                                reason: "\(handleName) is not an object of the kind \(call.routine.name) takes"))
+                                reason:
+                                    "\(handleName) is not an object of the kind \(call.routine.name) takes"))
                     }
                     var op = StressProgram.Op(action: .call(operation), line: line.location.line)
                     if let index = objectIndex[handleName] {
@@ -168,7 +184,10 @@ extension Session {
                         guard call.arguments.count >= 2, let value = call.arguments[1].integer,
                             value >= 0 && value <= 0x7FFF_FFFF
                         else {
-                            return .failure(StressSkip(line: line.location.line, reason: "the Count is not a plain number in range"))
+                            return .failure(
+                                StressSkip(
+                                    line: line.location.line,
+                                    reason: "the Count is not a plain number in range"))
                         }
                         op.count = UInt32(value)
                     }
@@ -198,7 +217,13 @@ extension Session {
                 case .plain(let ref):
                     let snapshot = ref.snapshot()
                     shapes.append(
-                        (name, .fixed(.init(name: name, state: snapshot.state.rawValue, holders: snapshot.holders, slots: nil))))
+                        (
+                            name,
+                            .fixed(
+                                .init(
+                                    name: name, state: snapshot.state.rawValue, holders: snapshot.holders,
+                                    slots: nil))
+                        ))
                 case .cacheAware(let ref):
                     let snapshot = ref.snapshot()
                     shapes.append(
@@ -209,7 +234,8 @@ extension Session {
                                     name: name, state: snapshot.state.rawValue, holders: snapshot.holders,
                                     slots: snapshot.slots))
                         ))
-                case .null: shapes.append((name, .fixed(.init(name: name, state: "NULL", holders: 0, slots: nil))))
+                case .null:
+                    shapes.append((name, .fixed(.init(name: name, state: "NULL", holders: 0, slots: nil))))
                 case .number, .boolean: break
                 }
             } else {

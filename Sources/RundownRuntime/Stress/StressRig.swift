@@ -210,7 +210,9 @@ final class StressRig: @unchecked Sendable {
                     switch (objects[op.object], operation) {
                     case (.plain(let ref), .acquire), (.plain(let ref), .acquireEx):
                         let granted = try ref.acquire(count: op.count)
-                        if op.binding >= 0 { bindings[op.binding].store(granted ? 1 : 0, ordering: .releasing) }
+                        if op.binding >= 0 {
+                            bindings[op.binding].store(granted ? 1 : 0, ordering: .releasing)
+                        }
                     case (.plain(let ref), .release), (.plain(let ref), .releaseEx):
                         try ref.release(count: op.count)
                     case (.plain(let ref), .wait):
@@ -219,10 +221,14 @@ final class StressRig: @unchecked Sendable {
                         }
                     case (.plain(let ref), .completed): try ref.rundownCompleted()
                     case (.plain(let ref), .reinitialize): try ref.reinitialize()
-                    case (.cacheAware(let ref), .acquireCacheAware), (.cacheAware(let ref), .acquireCacheAwareEx):
+                    case (.cacheAware(let ref), .acquireCacheAware),
+                        (.cacheAware(let ref), .acquireCacheAwareEx):
                         let granted = try ref.acquire(processor: cpu, count: op.count)
-                        if op.binding >= 0 { bindings[op.binding].store(granted ? 1 : 0, ordering: .releasing) }
-                    case (.cacheAware(let ref), .releaseCacheAware), (.cacheAware(let ref), .releaseCacheAwareEx):
+                        if op.binding >= 0 {
+                            bindings[op.binding].store(granted ? 1 : 0, ordering: .releasing)
+                        }
+                    case (.cacheAware(let ref), .releaseCacheAware),
+                        (.cacheAware(let ref), .releaseCacheAwareEx):
                         try ref.release(processor: cpu, count: op.count)
                     case (.cacheAware(let ref), .waitCacheAware): _ = try ref.waitForRelease()
                     case (.cacheAware(let ref), .completedCacheAware): try ref.rundownCompleted()
@@ -236,7 +242,9 @@ final class StressRig: @unchecked Sendable {
             }
             current[index].store(-1, ordering: .releasing)
             done[index].store(run, ordering: .releasing)
-            if leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing).exchanged {
+            if leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing)
+                .exchanged
+            {
                 lead(run)
             }
         }
@@ -271,7 +279,8 @@ final class StressRig: @unchecked Sendable {
             guard leader.load(ordering: .acquiring) == run - 1 else { continue }
             // No thread has finished this run: every one may be stuck, or hung.
             if let stuck = stuckThreads(run), stuck.count == threadCount,
-                leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing).exchanged
+                leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing)
+                    .exchanged
             {
                 lead(run)
                 interval = 50
@@ -279,7 +288,8 @@ final class StressRig: @unchecked Sendable {
                 continue
             }
             if now &- lastProgress > watchdogNanoseconds,
-                leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing).exchanged
+                leader.compareExchange(expected: run - 1, desired: run, ordering: .acquiringAndReleasing)
+                    .exchanged
             {
                 hungThreads = unfinished(run)
                 hungRun.store(run, ordering: .releasing)
