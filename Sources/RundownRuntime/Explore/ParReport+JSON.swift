@@ -29,7 +29,8 @@ extension ParReport.Entry {
             return "\(JSONText.string(handle.name)):{" + fields.joined(separator: ",") + "}"
         }
         let diagnostics = outcome.diagnostics.map {
-            "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)}"
+            "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)"
+                    + ($0.text.map { ",\"text\":\(JSONText.string($0))" } ?? "") + "}"
         }
         return "{\"schedules\":\(schedules),\"witness\":\(JSONText.string(witness)),"
             + "\"bindings\":{\(bindings.joined(separator: ","))},"
