@@ -34,7 +34,8 @@ extension ParReport.Entry {
             return "\(JSONText.string(handle.name)):{" + fields.joined(separator: ",") + "}"
         }
         let diagnostics = outcome.diagnostics.map {
-            "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)}"
+            "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)"
+                    + ($0.text.map { ",\"text\":\(JSONText.string($0))" } ?? "") + "}"
         }
         return "{" + (extra.map { $0 + "," } ?? "")
             + "\"bindings\":{\(bindings.joined(separator: ","))},"
