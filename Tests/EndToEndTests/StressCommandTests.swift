@@ -97,6 +97,28 @@ import Testing
         #expect(r.stdout.contains("NOT ALLOWED (first at run "))
     }
 
+    /// A run that neither finishes nor blocks (a thread made to stop outside any wait by the
+    /// RDSH_STRESS_HANG_AT test hook) is reported with the stuck thread and the object, and
+    /// the command ends: the second file is not run.
+    @Test func hangIsReportedAndEndsTheCommand() throws {
+        let dir = try Rdsh.temporaryDirectory()
+        try write(Self.race, in: dir)
+        try write(Self.race, named: "second.rdsh", in: dir)
+        let r = try Rdsh.run(
+            ["stress", "race.rdsh", "second.rdsh", "-n", "1000"],
+            environment: ["RDSH_STRESS_HANG_AT": "50", "RDSH_WATCHDOG_SECONDS": "1"], directory: dir)
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.contains(
+                "race.rdsh:2:1: error[WATCHDOG]: stress run 50 hung: A neither returned nor blocked"))
+        #expect(
+            r.stderr.contains("note: thread A is still in \"A: ok = ExAcquireRundownProtection R\" (line 3)"))
+        #expect(r.stderr.contains("note: R: "))
+        #expect(r.stdout.contains("stress: 49 runs, "))
+        #expect(r.stdout.contains("hung at run 50"))
+        #expect(!r.stdout.contains("second.rdsh"))
+    }
+
     @Test(arguments: ["0", "-3", "1000000000"]) func badRunCount(_ n: String) throws {
         let dir = try Rdsh.temporaryDirectory()
         try write(Self.race, in: dir)

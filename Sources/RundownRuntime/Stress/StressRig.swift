@@ -52,6 +52,10 @@ final class StressRig: @unchecked Sendable {
     private var handles: [pthread_t] = []
     /// Processors the process may run on, in order.
     private let processors: [Int32]
+    /// From `RDSH_STRESS_HANG_AT=R` (end-to-end tests of the hang report): in run R the
+    /// first thread stops before its first call, outside any wait, until the run is given up
+    /// on. 0: never.
+    private let hangAtRun: Int
     /// Runs between two changes of the thread-to-processor pairing.
     static let pinPeriod = 256
     /// Spins before a waiting thread yields its processor: long when every thread has a
@@ -75,6 +79,7 @@ final class StressRig: @unchecked Sendable {
         requested = runs
         self.watchdogNanoseconds = watchdogNanoseconds
         self.restore = restore
+        hangAtRun = getenv("RDSH_STRESS_HANG_AT").flatMap { Int(String(cString: $0)) } ?? 0
         done = .allocate(capacity: max(1, threadCount))
         current = .allocate(capacity: max(1, threadCount))
         for i in 0..<max(1, threadCount) {
@@ -206,6 +211,11 @@ final class StressRig: @unchecked Sendable {
                     if value == op.guardNegated { continue }
                 }
                 current[index].store(i, ordering: .releasing)
+                if run == hangAtRun && index == 0 {
+                    // RDSH_STRESS_HANG_AT (tests): stuck outside any wait until given up on.
+                    while !abandon.load(ordering: .acquiring) { sched_yield() }
+                    break
+                }
                 do throws(RundownViolation) {
                     switch (objects[op.object], operation) {
                     case (.plain(let ref), .acquire), (.plain(let ref), .acquireEx):
