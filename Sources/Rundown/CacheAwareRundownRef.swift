@@ -333,6 +333,14 @@ public final class CacheAwareRundownRef: Sendable {
         block.event.pointee.store(0, ordering: .sequentiallyConsistent)
         var total: UInt = 0
         for i in 0..<number {
+            if i > 0 {
+                observer?.rundownStep(self, at: .sweep(slot: Int(i), total: total))
+                // A scheduler may have let another thread free the object between two slots.
+                if isFreed {
+                    block.phase.pointee.store(previousPhase, ordering: .sequentiallyConsistent)
+                    throw .useAfterFree
+                }
+            }
             let old = slot(at: i).pointee.exchange(block.marked, ordering: .sequentiallyConsistent)
             total &+= old
         }
@@ -353,6 +361,7 @@ public final class CacheAwareRundownRef: Sendable {
             let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
             observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
             block.sleepUntilSignalled()
+            observer?.rundownStep(self, at: .woke)
         }
         block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
         return .blocked
@@ -363,7 +372,13 @@ public final class CacheAwareRundownRef: Sendable {
         if isFreed { throw .useAfterFree }
         if block.isInUse { throw .completedWhileWaiting }
         if slotWords().contains(where: { $0 & 1 == 0 }) { throw .completedWithoutWait }
-        for i in 0..<number { _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent) }
+        for i in 0..<number {
+            if i > 0 {
+                observer?.rundownStep(self, at: .completedSlot(Int(i)))
+                if isFreed { throw .useAfterFree }
+            }
+            _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent)
+        }
     }
 
     /// ExReInitializeRundownProtectionCacheAware: every slot back to 0 (live). Needs a
@@ -376,8 +391,18 @@ public final class CacheAwareRundownRef: Sendable {
         if isFreed { throw .useAfterFree }
         if block.isInUse { throw .reinitWhileWaiting }
         if slotWords().contains(where: { $0 & 1 == 0 }) { throw .reinitWithoutRundown }
-        for i in 0..<number { _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent) }
-        for i in 0..<number { _ = slot(at: i).pointee.exchange(0, ordering: .sequentiallyConsistent) }
+        for i in 0..<number {
+            if i > 0 {
+                observer?.rundownStep(self, at: .reinitializeSlot(pass: 0, slot: Int(i)))
+                if isFreed { throw .useAfterFree }
+            }
+            _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent)
+        }
+        for i in 0..<number {
+            observer?.rundownStep(self, at: .reinitializeSlot(pass: 1, slot: Int(i)))
+            if isFreed { throw .useAfterFree }
+            _ = slot(at: i).pointee.exchange(0, ordering: .sequentiallyConsistent)
+        }
     }
 
     /// ExFreeCacheAwareRundownProtection: only for allocated objects with no holders and no
@@ -414,6 +439,35 @@ public final class CacheAwareRundownRef: Sendable {
         pool.free(slotsBlock.allocation.id)
         pool.free(headerBlock.allocation.id)
     }
+
+    /// True when a release on `processor`'s slot would be redirected to slot 0: the slot reads
+    /// exactly 1 (a reinitialize has not cleared it yet) while slot 0 is live again.
+    package func releaseRedirectsToSlotZero(processor: Int) -> Bool {
+        let s = slot(processor)
+        let first = slot(at: 0)
+        return s != first && s.pointee.load(ordering: .sequentiallyConsistent) == 1
+            && first.pointee.load(ordering: .sequentiallyConsistent) & 1 == 0
+    }
+
+    // MARK: - Saving and restoring (exploration)
+
+    /// The slot words, the wait block and the freed flag, for a scheduler that restarts from a
+    /// saved state.
+    package func saveState() -> [UInt] {
+        [isFreed ? 1 : 0] + block.saveState() + slotWords()
+    }
+
+    /// Puts back what ``saveState()`` returned. Only while no thread is inside a call.
+    package func restoreState(_ state: [UInt]) {
+        freed.store(state[0] != 0, ordering: .sequentiallyConsistent)
+        block.restoreState(Array(state[1...3]))
+        for i in 0..<number {
+            slot(at: i).pointee.store(state[4 + Int(i)], ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Signals the wait block, so a blocked waiter returns (a schedule that ended blocked).
+    package func forceWake() { block.signal() }
 
     // MARK: - Introspection
 

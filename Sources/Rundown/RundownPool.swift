@@ -77,6 +77,12 @@ public final class RundownPool: Sendable {
     /// Allocation attempts that failed (injected) so far.
     public var failureCount: Int { state.withLock { $0.failures } }
 
+    /// The books as they stand, for a scheduler that restarts from a saved state.
+    package func saveBooks() -> PoolBooks { PoolBooks(state: state.withLock { $0 }) }
+
+    /// Puts back books saved by ``saveBooks()``.
+    package func restoreBooks(_ books: PoolBooks) { state.withLock { $0 = books.state } }
+
     /// Books an allocation and returns its memory, or nil when a failure was injected.
     /// `base` is what must be deallocated; `address` is what the caller uses.
     func allocate(bytes: Int, type: PoolType, tag: UInt32) -> PoolBlock? {
@@ -119,4 +125,9 @@ struct PoolBlock: Sendable {
     let address: UInt
 
     func deallocate() { UnsafeMutableRawPointer(bitPattern: base)!.deallocate() }
+}
+
+/// A saved copy of a pool's books.
+package struct PoolBooks: Sendable {
+    let state: RundownPool.State
 }

@@ -148,6 +148,7 @@ public final class RundownRef: Sendable {
             let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
             observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
             block.sleepUntilSignalled()
+            observer?.rundownStep(self, at: .woke)
         }
         block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
         return .blocked
@@ -194,6 +195,20 @@ public final class RundownRef: Sendable {
             v = seen
         }
     }
+
+    // MARK: - Saving and restoring (exploration)
+
+    /// The word and the wait block, for a scheduler that restarts from a saved state.
+    package func saveState() -> [UInt] { [word.load(ordering: .sequentiallyConsistent)] + block.saveState() }
+
+    /// Puts back what ``saveState()`` returned. Only while no thread is inside a call.
+    package func restoreState(_ state: [UInt]) {
+        word.store(state[0], ordering: .sequentiallyConsistent)
+        block.restoreState(Array(state[1...]))
+    }
+
+    /// Signals the wait block, so a blocked waiter returns (a schedule that ended blocked).
+    package func forceWake() { block.signal() }
 
     // MARK: - Introspection
 

@@ -80,6 +80,21 @@ struct WaitBlock: Sendable {
         }
     }
 
+    /// Count, event and phase, for ``restoreState(_:)``.
+    func saveState() -> [UInt] {
+        [
+            UInt(bitPattern: count.pointee.load(ordering: .sequentiallyConsistent)),
+            UInt(event.pointee.load(ordering: .sequentiallyConsistent)),
+            UInt(phase.pointee.load(ordering: .sequentiallyConsistent)),
+        ]
+    }
+
+    func restoreState(_ state: [UInt]) {
+        count.pointee.store(Int(bitPattern: state[0]), ordering: .sequentiallyConsistent)
+        event.pointee.store(UInt32(state[1]), ordering: .sequentiallyConsistent)
+        phase.pointee.store(UInt32(state[2]), ordering: .sequentiallyConsistent)
+    }
+
     /// Signals the event and wakes the waiter.
     func signal() {
         event.pointee.store(1, ordering: .releasing)

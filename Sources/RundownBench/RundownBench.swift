@@ -7,7 +7,7 @@ import CRundownSupport
 public enum RundownBench {
     /// Every section, in the order they run.
     public static let sections: [any BenchSection] = [
-        LibraryBench(), InterpreterBench(), BoundsBench(), TestRunnerBench(), ScaleBench(),
+        LibraryBench(), InterpreterBench(), BoundsBench(), TestRunnerBench(), ScaleBench(), ExploreBench(),
     ]
 
     /// "release" or "debug": debug numbers say nothing about the library.

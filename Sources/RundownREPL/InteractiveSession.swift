@@ -21,6 +21,8 @@ public protocol InteractiveSession: AnyObject {
     var interruptRequested: (() -> Bool)? { get set }
     /// Where the last command's `.read` was interrupted, if it was.
     var interruptedRead: (file: String, line: Int)? { get }
+    /// True between `.par` and `.end`: the front end shows a continuation prompt.
+    var isCollectingBlock: Bool { get }
     /// Directives the session leaves to its front end (`.record`): return true when handled.
     var externalDirectiveHandler:
         ((_ name: String, _ arguments: [String], _ location: SourceLocation) -> Bool)?

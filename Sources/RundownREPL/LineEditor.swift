@@ -22,6 +22,10 @@ public final class LineEditor {
     private var historyDirectoryMade = false
     private var historyWarned = false
     private let prompt: UnsafeMutablePointer<CChar>
+    /// Shown instead of the prompt while a `.par` block is being collected.
+    private let continuationPrompt: UnsafeMutablePointer<CChar>
+    /// True while the session collects a `.par` block: the continuation prompt is shown.
+    public var continuing = false
     private var rightPrompt: UnsafeMutablePointer<CChar>
     /// Tab: the line up to the cursor and the cursor (in characters) to a completion.
     public var completer: (String, Int) -> Completion.Result = { _, _ in .nothing }
@@ -40,6 +44,7 @@ public final class LineEditor {
         guard let el = rdsh_el_open(program) else { return nil }
         editLine = el
         self.prompt = strdup(prompt)
+        continuationPrompt = strdup(String(repeating: ".", count: max(1, prompt.count - 2)) + "> ")
         rightPrompt = strdup("")
         self.historyPath = historyPath
         history = historyPath == nil ? nil : rdsh_history_open(Int32(historySize))
@@ -47,7 +52,8 @@ public final class LineEditor {
         rdsh_el_set_editor(el, "emacs")
         rdsh_el_set_signal(el, 1)
         rdsh_el_set_prompt(el) { el in
-            LineEditor.owner(of: el)?.prompt
+            guard let owner = LineEditor.owner(of: el) else { return nil }
+            return owner.continuing ? owner.continuationPrompt : owner.prompt
         }
         rdsh_el_set_rprompt(el) { el in
             LineEditor.owner(of: el)?.computeRightPrompt()
@@ -87,6 +93,7 @@ public final class LineEditor {
         rdsh_el_close(editLine)
         if let history { rdsh_history_close(history) }
         free(prompt)
+        free(continuationPrompt)
         free(rightPrompt)
     }
 

@@ -1,6 +1,6 @@
 /// Where the cursor stands in a partly typed line: which command, which argument.
 ///
-/// A deliberately forgiving reading of the line grammar (`[T:] [NAME =] COMMAND ARG...`, or
+/// A deliberately forgiving reading of the line grammar (`[T:] [if [!]NAME] [NAME =] COMMAND ARG...`, or
 /// `EX_RUNDOWN_REF NAME [= EX_RUNDOWN_ACTIVE]`) that never fails: the editor must help with lines
 /// the parser would still reject.
 struct LinePosition: Equatable {
@@ -64,13 +64,19 @@ struct LinePosition: Equatable {
             prefixed = true
             i += 1
         }
+        // `if NAME` / `if !NAME` guard.
+        var guarded = false
+        if i + 1 < words.count, words[i] == "if", words[i + 1] != "=" {
+            guarded = true
+            i += 2
+        }
         var bound = false
         if i + 1 < words.count, words[i + 1] == "=" {
             bound = true
             i += 2
         }
         if i >= words.count {
-            slot = .command(lineStart: !prefixed && !bound, afterBinding: bound)
+            slot = .command(lineStart: !prefixed && !bound && !guarded, afterBinding: bound)
         } else {
             slot = .argument(command: String(words[i]), index: words.count - i - 1)
         }

@@ -89,6 +89,7 @@ public final class REPL {
                 lineNumber += 1
                 editor?.addHistory(text)
                 handle(line: text, number: lineNumber)
+                editor?.continuing = session.isCollectingBlock
                 if session.shouldStop { return finish() }
             }
         }

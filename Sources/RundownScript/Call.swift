@@ -17,6 +17,13 @@ public struct Call: Sendable, Hashable {
     public var threadColumn: Int?
     /// Column of the binding name, when there is one.
     public var bindingColumn: Int?
+    /// `if NAME` / `if !NAME` before the routine: the boolean binding that decides whether the
+    /// call runs. Nil when the call is unconditional.
+    public var guardName: String?
+    /// True for `if !NAME`: the call runs when the binding is FALSE (or was never made).
+    public var guardNegated = false
+    /// Column of the guard's name (after the `!`).
+    public var guardColumn: Int?
     /// Width of each argument as written, parallel to ``arguments`` (for carets).
     public var argumentLengths: [Int]
 

@@ -76,6 +76,24 @@ extension DiagnosticCode {
             "a line is not valid UTF-8, or the file is binary"
         case .lineTooLong:
             "a line is longer than 4096 bytes"
+        case .parUnmatchedEnd:
+            "`.end` without an open `.par` block"
+        case .parUnterminated:
+            "a `.par` block still open at the end of the script"
+        case .parNested:
+            "a `.par` inside a `.par` block"
+        case .parThreadRequired:
+            "a call inside a `.par` block without its thread prefix"
+        case .parRebind:
+            "a name bound twice inside one `.par` block"
+        case .parDirective:
+            "a directive other than `.cpu` and `.end` inside a `.par` block"
+        case .badGuard:
+            "`if NAME` on a name that is not a boolean binding"
+        case .badSchedule:
+            "a `schedule=` that is malformed or names a step that is not enabled"
+        case .badBudget:
+            "a `budget=` that is not a number of schedules in range"
         }
     }
 
@@ -405,6 +423,24 @@ extension DiagnosticCode {
             length, so such a line is almost always a wrong file or missing line breaks. Fix: \
             split the line.
             """
+        case .parUnmatchedEnd:
+            "`.end` closes a `.par` block, but no block is open: the lines before it already ran one by one, in written order. Nothing else runs. Fix: add the `.par` line that opens the block, or delete the stray `.end`."
+        case .parUnterminated:
+            "A `.par` block was opened and the script ended before its `.end`. Its lines were collected but never run, and the block is not explored: the diagnostic points at the `.par` line. Fix: close it with `.end` after the threads' last line."
+        case .parNested:
+            "Blocks do not nest: every thread's lines of one race belong to one block. The inner `.par` is ignored. Fix: close the first block with `.end` before opening another."
+        case .parThreadRequired:
+            "Inside a `.par` block every routine call names the thread it runs on, `main:` included, so that each line belongs to exactly one thread's sequence. The line is not part of the block. Fix: write `T: Routine args...`."
+        case .parRebind:
+            "A binding can be made only once inside a block: an outcome lists each binding once, and a guard must know which call made it. The second line is not part of the block. Fix: use another name."
+        case .parDirective:
+            "Only `.cpu T N` (part of thread T's sequence) and `.end` may appear inside a `.par` block; other directives would run outside every thread. The line is not part of the block. Fix: move the directive before `.par` or after `.end`."
+        case .badGuard:
+            "`T: if NAME Routine ...` runs the call only when the boolean binding NAME is TRUE (`if !NAME`: when it is FALSE). NAME must be bound by a routine that returns BOOLEAN (an acquire), earlier in the block or before it. Inside a block a binding that was never made, because its call was refused, counts as false. The line does not run. Fix: bind the acquire's result first: `A: ok = ExAcquireRundownProtection R`."
+        case .badSchedule:
+            "`.par schedule=\"A.1 W.1 ...\"` replays exactly one schedule: each step is THREAD.N, thread THREAD's N-th step. A malformed step, a thread that has no such step, or a step that is not enabled at that point is refused; the message names the steps that were enabled instead. Fix: copy the witness of an outcome line."
+        case .badBudget:
+            "`.par budget=N` sets the most schedules explored; N goes from 1 to 10000000. Past the budget rdsh samples seeded random schedules and says `not exhaustive`. Fix: give a number in range."
         }
     }
 }

@@ -50,6 +50,17 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case encoding = "ENCODING"
     case lineTooLong = "LINE_TOO_LONG"
 
+    // MARK: .par blocks
+    case parUnmatchedEnd = "PAR_UNMATCHED_END"
+    case parUnterminated = "PAR_UNTERMINATED"
+    case parNested = "PAR_NESTED"
+    case parThreadRequired = "PAR_THREAD_REQUIRED"
+    case parRebind = "PAR_REBIND"
+    case parDirective = "PAR_DIRECTIVE"
+    case badGuard = "BAD_GUARD"
+    case badSchedule = "BAD_SCHEDULE"
+    case badBudget = "BAD_BUDGET"
+
     /// Looks a code up by its printed name, ignoring case (`.help syntax` works).
     public init?(name: String) {
         if let exact = DiagnosticCode(rawValue: name) {
@@ -76,6 +87,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
         case execution = "Execution on threads"
         case names = "Unknown names"
         case input = "Input and syntax"
+        case par = ".par blocks"
     }
 
     /// The group this code belongs to.
@@ -93,6 +105,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
             .names
         case .syntax, .badArgument, .readFailed, .recordFailed, .encoding, .lineTooLong:
             .input
+        case .parUnmatchedEnd, .parUnterminated, .parNested, .parThreadRequired, .parRebind, .parDirective,
+            .badGuard, .badSchedule, .badBudget:
+            .par
         }
     }
 }

@@ -118,6 +118,32 @@ public enum DirectiveCatalogue {
                 prints NULL; each cache-aware object takes two allocations (header and slots), \
                 and either failing gives NULL. `.fault alloc 0` cancels pending failures.
                 """),
+        DirectiveSpec(
+            name: ".par",
+            parameters: [
+                DirectiveParameter("budget=N seed=S schedule=\"A.1 W.1 ...\"", .topic, optional: true)
+            ],
+            summary: "Open a block of threads whose lines run in every order (closed by .end)",
+            details: """
+                Lines up to `.end` are collected, not run: each names its thread (`A: ok = \
+                ExAcquireRundownProtection R`), may be guarded (`A: if ok ExReleaseRundownProtection \
+                R`), and `.cpu T N` joins thread T's sequence. At `.end` rdsh runs the threads' \
+                steps in every order the routines allow, on the real threads, from the state at \
+                `.par`, and prints a header (schedules, outcomes, exhaustive or not) and one line \
+                per distinct outcome: how many schedules reach it, the bindings, the handles' \
+                states, the threads left blocked, the diagnostics with their lines, and a witness \
+                schedule such as `A.1 W.1 A.2`. A step is one whole call, except a wait that \
+                blocks (its begin and its return are two steps) and the cache-aware wait, \
+                completed and reinitialize (one slot per step). `budget=N` bounds the schedules \
+                (default 100000; past it, seeded random sampling, `seed=S`). \
+                `schedule="A.1 W.1 ..."` runs that one schedule with the full transcript. After \
+                `.end` the session continues in the state of the canonical schedule (at each \
+                step, the first enabled line in written order).
+                """),
+        DirectiveSpec(
+            name: ".end", parameters: [],
+            summary: "Close a .par block and explore it",
+            details: "Closes the `.par` block opened before it and prints its outcome table (see `.par`)."),
     ]
 
     private static let byName: [String: DirectiveSpec] = Dictionary(

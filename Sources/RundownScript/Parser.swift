@@ -32,6 +32,7 @@ public enum Parser {
         guard let first = tokens.first else { return .empty }
         let context = Context(tokens: tokens, location: location, line: line)
         if first.kind == .word, first.text.hasPrefix(".") {
+            if first.text == ".par" { return .directive(try context.parDirective()) }
             return .directive(try context.directive())
         }
         if first.kind == .word, first.text == "EX_RUNDOWN_REF" || first.text == "EX_RUNDOWN_REF_CACHE_AWARE" {
@@ -168,6 +169,38 @@ private struct Context {
             }
         }
 
+        // if NAME / if !NAME
+        var guardName: String?
+        var guardNegated = false
+        var guardColumn: Int?
+        if index + 1 < tokens.count, tokens[index].kind == .word, tokens[index].text == "if",
+            tokens[index + 1].kind != .equals
+        {
+            let nameToken = tokens[index + 1]
+            var text = nameToken.text
+            var column = nameToken.column
+            if nameToken.kind == .word, text.hasPrefix("!") {
+                guardNegated = true
+                text.removeFirst()
+                column += 1
+            }
+            guard nameToken.kind == .word, Token.isIdentifier(text), !Parser.reservedWords.contains(text)
+            else {
+                throw error(
+                    .badGuard, "expected a boolean binding after 'if', got \(describe(nameToken))",
+                    at: nameToken, notes: ["usage: [T:] if NAME Routine args... or if !NAME Routine args..."])
+            }
+            guardName = text
+            guardColumn = column
+            index += 2
+            guard index < tokens.count else {
+                throw Diagnostic(
+                    .syntax, "expected a routine after 'if \(nameToken.text)'",
+                    location: location.at(column: endColumn),
+                    notes: ["usage: [T:] if NAME Routine args..."])
+            }
+        }
+
         // NAME = ...
         if index + 1 < tokens.count, tokens[index + 1].kind == .equals {
             binding = try checkName(tokens[index], role: "binding")
@@ -210,10 +243,14 @@ private struct Context {
             text += token.spelling
             lengths.append(token.length)
         }
-        return Call(
+        var call = Call(
             thread: thread, binding: binding, routine: routine, arguments: arguments,
             location: location.at(column: routineToken.column), text: text, threadColumn: threadColumn,
             bindingColumn: bindingColumn, argumentLengths: lengths)
+        call.guardName = guardName
+        call.guardNegated = guardNegated
+        call.guardColumn = guardColumn
+        return call
     }
 
     func lookUpRoutine(_ token: Token, first: Bool) throws(Diagnostic) -> Routine {
@@ -384,6 +421,71 @@ private struct Context {
                 throw error(.badArgument, "\(expected), got \(describe(token))", at: token, notes: [usage])
             }
         }
+    }
+
+    // MARK: - .par options
+
+    /// `.par [budget=N] [seed=S] [schedule="A.1 W.1 ..."]`: each option becomes one argument
+    /// whose text is `key=value` (the value without quotes).
+    func parDirective() throws(Diagnostic) -> Directive {
+        let spec = DirectiveCatalogue.named(".par")!
+        let usage = "usage: \(spec.usage)"
+        var arguments: [DirectiveArgument] = []
+        var seen: Set<String> = []
+        var index = 1
+        while index < tokens.count {
+            let key = tokens[index]
+            guard key.kind == .word, ParOptions.keys.contains(key.text) else {
+                throw error(
+                    .syntax, "unknown .par option \(describe(key))", at: key,
+                    notes: ["options: " + ParOptions.keys.joined(separator: ", "), usage])
+            }
+            guard index + 2 < tokens.count, tokens[index + 1].kind == .equals else {
+                throw error(.syntax, "expected \(key.text)=VALUE", at: key, notes: [usage])
+            }
+            if !seen.insert(key.text).inserted {
+                throw error(.syntax, "\(key.text)= is given twice", at: key, notes: [usage])
+            }
+            let value = tokens[index + 2]
+            let end = value.endColumn
+            let argument = DirectiveArgument(
+                text: key.text + "=" + value.text, column: key.column, length: end - key.column)
+            switch key.text {
+            case "budget":
+                let (negative, magnitude) = Lexer.integerValue(value.text)
+                guard value.kind == .integer, let magnitude, !negative, magnitude >= 1,
+                    magnitude <= UInt64(ParOptions.maximumBudget)
+                else {
+                    throw error(
+                        .badBudget,
+                        "budget must be a number of schedules 1 ... \(ParOptions.maximumBudget), got \(describe(value))",
+                        at: value, notes: [usage])
+                }
+            case "seed":
+                let (negative, magnitude) = Lexer.integerValue(value.text)
+                guard value.kind == .integer, let magnitude, !negative, magnitude <= UInt64(UInt32.max) else {
+                    throw error(
+                        .badArgument, "seed must be a number 0 ... \(UInt32.max), got \(describe(value))",
+                        at: value, notes: [usage])
+                }
+            default:
+                guard value.kind == .string || value.kind == .word else {
+                    throw error(
+                        .badSchedule, "expected a quoted schedule, got \(describe(value))", at: value,
+                        notes: ["example: schedule=\"A.1 W.1 A.2\"", usage])
+                }
+                if let bad = ParOptions.badScheduleStep(value.text) {
+                    throw error(
+                        .badSchedule, "'\(bad)' is not a step: steps are THREAD.N, N counting from 1",
+                        at: value, notes: ["example: schedule=\"A.1 W.1 A.2\"", usage])
+                }
+            }
+            arguments.append(argument)
+            index += 3
+        }
+        return Directive(
+            name: spec.name, spec: spec, arguments: arguments, location: location.at(column: tokens[0].column)
+        )
     }
 
     // MARK: - Directives

@@ -14,7 +14,8 @@ struct RDSH: ParsableCommand {
             """,
         version: Version.string,
         subcommands: [
-            ReplCommand.self, RunCommand.self, TestCommand.self, BenchCommand.self, DocCommand.self,
+            ReplCommand.self, RunCommand.self, TestCommand.self, ExploreCommand.self, BenchCommand.self,
+            DocCommand.self,
         ],
         defaultSubcommand: ReplCommand.self)
 

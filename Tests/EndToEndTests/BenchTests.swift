@@ -4,7 +4,7 @@ import Testing
 /// `rdsh bench`'s interpreter and test-runner sections, through the built executable: a smoke
 /// run (`--quick`), checked for the shape of the JSON report, not for speed (a debug build's
 /// numbers say nothing).
-@Suite(.serialized) struct BenchTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct BenchTests {
     /// Runs `rdsh bench --quick --json --filter FILTER` and returns the one section reported.
     func section(_ filter: String) throws -> [String: Any] {
         let result = try Rdsh.run(["bench", "--quick", "--json", "--filter", filter, "--repetitions", "1"])

@@ -3,7 +3,7 @@ import Testing
 
 /// The command line as a whole: subcommands, one error style, exit codes 0/1/2, --version,
 /// the man page.
-@Suite struct ExecutableTests {
+@Suite(.timeLimit(.minutes(1))) struct ExecutableTests {
     @Test func helpListsSubcommands() throws {
         let r = try Rdsh.run(["--help"])
         #expect(r.status == 0)

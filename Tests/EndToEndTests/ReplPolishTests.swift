@@ -35,6 +35,10 @@ import Testing
                     tmux("send-keys", "-t", "t", "-l", "ExInitializeRundownProtection R")
                     screen_has("-> VOID")
                     tmux("send-keys", "-t", "t", "Enter")
+                    # Wait for the next prompt: keys typed while a command still runs are echoed
+                    # by the terminal before libedit draws the prompt (type-ahead), which is not
+                    # what this test is about.
+                    screen_has("rdsh> ExInitializeRundownProtection R\nrdsh>")
                     tmux("send-keys", "-t", "t", "-l", "ExAcquireRundownProtectionEx R 2")
                     screen_has("-> BOOLEAN")
                     # Enter with the cursor at the start of the line: the whole line still runs.

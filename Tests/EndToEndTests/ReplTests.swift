@@ -7,7 +7,7 @@ import Testing
 /// fails with its output) when the screen does not show what it expects. The terminal is fixed
 /// (`TERM=xterm`, 200 columns), `EDITRC=/dev/null` keeps the user's bindings out, and the
 /// history goes to a temporary file.
-@Suite(.serialized) struct ReplTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ReplTests {
     /// Helpers every script gets: `spawn()` starts rdsh on a pty and waits for the prompt.
     static let prelude = #"""
         import os, signal, sys, time, pexpect

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `rdsh run` through the built executable: stdout, stderr, exit codes, bad input.
-@Suite struct RunCommandTests {
+@Suite(.timeLimit(.minutes(1))) struct RunCommandTests {
     func write(_ text: String, _ name: String = "script.rdsh", in directory: URL) throws -> URL {
         let url = directory.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)

@@ -4,7 +4,7 @@ import Testing
 
 /// The documentation corpus under `scripts/`: it covers every routine and every diagnostic
 /// code, keeps its promised shape, and the committed `docs/` matches it.
-@Suite struct ScriptCorpusTests {
+@Suite(.timeLimit(.minutes(1))) struct ScriptCorpusTests {
     /// The package root, found from this file's path (Tests/EndToEndTests/ScriptCorpusTests.swift).
     static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// `rdsh test` through the built executable: verdicts, hunks, --accept, reports, exit codes.
-@Suite struct TestCommandTests {
+@Suite(.timeLimit(.minutes(1))) struct TestCommandTests {
     /// A directory with script files, removed when the test ends.
     final class Dir {
         let url: URL

@@ -36,6 +36,34 @@ struct TranscriptRoundTripTests {
         #expect(test.status == 0, "\(test.stdout.suffix(3000))\(test.stderr.suffix(1000))")
     }
 
+    /// Every script typed into the REPL (`rdsh -i`, stdin piped) under `.record` gives a file
+    /// that passes `rdsh test`.
+    @Test func recordOfEveryScriptPassesAsATest() throws {
+        let (root, files) = try Self.copyOfScripts()
+        var recorded: [String] = []
+        for file in files {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let metadata = lines.filter { $0.hasPrefix("#%") }.joined(separator: "\n")
+            let typed = lines.filter { !$0.hasPrefix("#>") && !$0.hasPrefix("#!") }.joined(separator: "\n")
+            let target = file.replacingOccurrences(of: ".rdsh", with: ".record.rdsh")
+            let directory = root.appendingPathComponent(file).deletingLastPathComponent()
+            let name = URL(fileURLWithPath: target).lastPathComponent
+            let processors = metadata.split(separator: "\n").first { $0.hasPrefix("#% processors:") }
+                .map { ".processors " + $0.dropFirst("#% processors:".count).trimmingCharacters(in: .whitespaces) + "\n" } ?? ""
+            try Rdsh.run(
+                ["-i"], stdin: ".record \(name)\n" + processors + typed + "\n",
+                environment: ["RDSH_HISTORY": ""], directory: directory)
+            let url = root.appendingPathComponent(target)
+            var out = try String(contentsOf: url, encoding: .utf8)
+            if !processors.isEmpty, out.hasPrefix(processors) { out.removeFirst(processors.count) }
+            try (metadata + (metadata.isEmpty ? "" : "\n") + out).write(to: url, atomically: true, encoding: .utf8)
+            recorded.append(target)
+        }
+        let test = try Rdsh.run(["test"] + recorded, directory: root, timeout: 120)
+        #expect(test.status == 0, "\(test.stdout.suffix(3000))\(test.stderr.suffix(1000))")
+    }
+
     @Test func insertedBlankAndCommentLinesChangeNoExpectation() throws {
         let (root, files) = try Self.copyOfScripts()
         for file in files {

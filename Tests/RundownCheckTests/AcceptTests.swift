@@ -2,7 +2,7 @@ import Testing
 
 @testable import RundownCheck
 
-@Suite struct AcceptTests {
+@Suite(.timeLimit(.minutes(1))) struct AcceptTests {
     /// Accepting, then comparing the rewritten file with the same transcript, passes.
     func roundTrip(_ text: String) -> String {
         let c = compare(text)
@@ -77,7 +77,7 @@ final class ChangingEngine: ScriptEngine, @unchecked Sendable {
     }
 }
 
-@Suite struct AcceptLimitTests {
+@Suite(.timeLimit(.minutes(1))) struct AcceptLimitTests {
     /// Output that changes on every run: accept gives up, says where and why, and leaves the
     /// file byte for byte as it was.
     @Test func acceptThatCannotConvergeSaysWhereAndLeavesTheFile() {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import RundownCheck
 
-@Suite struct HunkTests {
+@Suite(.timeLimit(.minutes(1))) struct HunkTests {
     @Test func hunkShowsContextAndNumberedMinusPlusLines() {
         let c = compare(
             """

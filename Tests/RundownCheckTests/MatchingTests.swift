@@ -2,7 +2,7 @@ import Testing
 
 @testable import RundownCheck
 
-@Suite struct MatchingTests {
+@Suite(.timeLimit(.minutes(1))) struct MatchingTests {
     @Test func literalMatchPasses() {
         #expect(compare("say TRUE\n#> TRUE\nwarn error[X]: y\n#! error[X]: y\n").passes)
     }

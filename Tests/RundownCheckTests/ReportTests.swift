@@ -2,7 +2,7 @@ import Testing
 
 @testable import RundownCheck
 
-@Suite struct ReportTests {
+@Suite(.timeLimit(.minutes(1))) struct ReportTests {
     func failed() -> FileResult {
         let c = compare("say TRUE\n#> FALSE\n")
         return FileResult(

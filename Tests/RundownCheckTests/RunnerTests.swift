@@ -30,7 +30,7 @@ final class Scratch {
     }
 }
 
-@Suite struct RunnerTests {
+@Suite(.timeLimit(.minutes(1))) struct RunnerTests {
     func runner(_ configure: (inout TestOptions) -> Void = { _ in }) -> TestRunner {
         var options = TestOptions()
         options.writeActual = false

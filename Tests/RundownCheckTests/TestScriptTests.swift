@@ -2,7 +2,7 @@ import Testing
 
 @testable import RundownCheck
 
-@Suite struct TestScriptTests {
+@Suite(.timeLimit(.minutes(1))) struct TestScriptTests {
     @Test func expectationsAttachToTheCommandAbove() {
         let script = TestScript(
             text: """

@@ -53,7 +53,7 @@ func complete(_ line: String) -> Completion.Result {
     return Completion.complete(line: line, cursor: line.count, context: context)
 }
 
-@Suite struct CompletionTests {
+@Suite(.timeLimit(.minutes(1))) struct CompletionTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var line: String
         var insert: String
@@ -189,7 +189,7 @@ func complete(_ line: String) -> Completion.Result {
     }
 }
 
-@Suite struct CandidateListTests {
+@Suite(.timeLimit(.minutes(1))) struct CandidateListTests {
     @Test func fillsColumnsDownThenAcross() {
         let lines = CandidateList.format(["a", "bb", "ccc", "d", "e"], width: 12)
         #expect(lines == ["a    d", "bb   e", "ccc"])
@@ -198,5 +198,17 @@ func complete(_ line: String) -> Completion.Result {
     @Test func oneColumnWhenTooNarrow() {
         #expect(CandidateList.format(["alpha", "beta"], width: 3) == ["alpha", "beta"])
         #expect(CandidateList.format([], width: 80) == [])
+    }
+}
+
+@Suite struct GuardCompletionTests {
+    @Test func aGuardIsSkippedLikeAThreadPrefix() {
+        #expect(LinePosition("A: if ok ExAcq"[...]).slot == .command(lineStart: false, afterBinding: false))
+        #expect(
+            LinePosition("if !ok ExAcquireRundownProtection "[...]).slot
+                == .argument(command: "ExAcquireRundownProtection", index: 0))
+        #expect(
+            Hint.hint(line: "A: if ok ExAcquireRundownProtectionEx R ", vocabulary: fixture)
+                == "<Count>  -> BOOLEAN")
     }
 }

@@ -2,7 +2,7 @@ import Testing
 
 @testable import RundownREPL
 
-@Suite struct HintTests {
+@Suite(.timeLimit(.minutes(1))) struct HintTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var line: String
         var hint: String
@@ -45,7 +45,7 @@ import Testing
     }
 }
 
-@Suite struct HistoryLocationTests {
+@Suite(.timeLimit(.minutes(1))) struct HistoryLocationTests {
     @Test func explicitPathWins() {
         #expect(HistoryLocation.path(environment: ["RDSH_HISTORY": "/tmp/h", "HOME": "/home/u"]) == "/tmp/h")
     }

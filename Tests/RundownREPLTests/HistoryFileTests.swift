@@ -5,7 +5,7 @@ import Testing
 
 /// The history file as libedit writes it, through the editor's own save path (no terminal
 /// needed: libedit opens without one and only the history part is exercised).
-@Suite(.serialized) struct HistoryFileTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HistoryFileTests {
     func temporaryDirectory() -> String {
         var template = Array("/tmp/rdsh-history-XXXXXX".utf8CString)
         return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }

@@ -6,7 +6,7 @@ import Testing
 @testable import RundownREPL
 
 /// `.record` through the REPL's own line handler with a real session (no terminal needed).
-@Suite(.serialized) struct RecordTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct RecordTests {
     func temporaryPath(_ name: String) -> String {
         var template = Array("/tmp/rdsh-record-XXXXXX".utf8CString)
         let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }

@@ -4,7 +4,7 @@ import Testing
 @testable import RundownREPL
 
 /// Completion and hints over the real catalogues: what a user of rdsh gets.
-@Suite struct StandardVocabularyTests {
+@Suite(.timeLimit(.minutes(1))) struct StandardVocabularyTests {
     let context = CompletionContext(vocabulary: .standard, handles: ["R", "C"], threads: ["main", "W"])
 
     @Test(arguments: RoutineCatalogue.all.map(\.name))

@@ -3,7 +3,7 @@ import RundownScript
 import Testing
 
 /// Each diagnostic code triggered by a minimal script through a real Session.
-@Suite struct ContractCheckerTests {
+@Suite(.timeLimit(.minutes(1))) struct ContractCheckerTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let code: String
         let script: String

@@ -8,7 +8,7 @@ import Testing
 /// that was a negative count and a legal release was refused as RELEASE_WITHOUT_ACQUIRE.
 /// (Reaching 2^62 through the routines takes 2^31 calls of Count 0x7FFFFFFF, so this is
 /// tested on the snapshot rdsh reads.)
-@Suite struct HolderCountTests {
+@Suite(.timeLimit(.minutes(1))) struct HolderCountTests {
     @Test(arguments: [UInt(2), UInt(1) << 62, UInt(1) << 63, UInt.max - 1])
     func holdersAreReadUnsigned(word: UInt) {
         let raw = RundownSnapshot(

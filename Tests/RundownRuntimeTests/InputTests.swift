@@ -3,7 +3,7 @@ import RundownScript
 import Testing
 
 /// Bad input never crashes or hangs: each gets a diagnostic with a stable code.
-@Suite struct InputTests {
+@Suite(.timeLimit(.minutes(1))) struct InputTests {
     func run(bytes: [UInt8]) -> [String] {
         let sink = CapturingSink()
         let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: sink)

@@ -4,7 +4,7 @@ import Testing
 @_spi(Testing) @testable import RundownRuntime
 
 /// The ledger: an account that says only what is known about who holds what.
-@Suite struct LedgerTests {
+@Suite(.timeLimit(.minutes(1))) struct LedgerTests {
     /// Checks the representation after a mutation, as swift-collections does.
     func checked(_ ledger: Ledger, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         #expect(ledger.invariantViolation() == nil, sourceLocation: sourceLocation)

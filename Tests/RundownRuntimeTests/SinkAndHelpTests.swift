@@ -4,7 +4,7 @@ import RundownScript
 import Testing
 
 /// The terminal and test-format renderings of a transcript, and `.help`.
-@Suite struct SinkAndHelpTests {
+@Suite(.timeLimit(.minutes(1))) struct SinkAndHelpTests {
     /// Runs `script` into `makeSink(stdoutFD, stderrFD)` and returns what each descriptor got.
     func render(_ script: String, echo: Bool = false, _ makeSink: (Int32, Int32) -> any TranscriptSink) -> (
         out: String, err: String

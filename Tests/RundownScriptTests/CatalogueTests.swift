@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func everyCodeIsExplained() {
-        #expect(DiagnosticCode.allCases.count == 36)
+        #expect(DiagnosticCode.allCases.count == 45)
         for code in DiagnosticCode.allCases {
             #expect(code.rawValue == code.rawValue.uppercased())
             #expect(DiagnosticCode(name: code.rawValue.lowercased()) == code)
@@ -138,7 +138,7 @@ import Testing
             DirectiveCatalogue.names == [
                 ".help", ".show", ".handles", ".threads", ".read", ".echo", ".bail", ".exit", ".quit", ".cpu",
                 ".processors",
-                ".irql", ".reset", ".record", ".fault",
+                ".irql", ".reset", ".record", ".fault", ".par", ".end",
             ])
         #expect(DirectiveCatalogue.named(".cpu")?.usage == ".cpu T N")
         #expect(DirectiveCatalogue.named(".help")?.usage == ".help [NAME]")

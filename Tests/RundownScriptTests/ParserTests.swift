@@ -336,3 +336,56 @@ import Testing
         expect(".show R = 1", .syntax, at: "=")
     }
 }
+
+@Suite struct ParSyntaxTests {
+    func parse(_ line: String) -> Result<Statement, Diagnostic> {
+        Parser.parse(line: line, location: SourceLocation(file: "t.rdsh", line: 1))
+    }
+
+    @Test func guards() throws {
+        guard case .success(.call(let call)) = parse("A: if ok ExReleaseRundownProtection R") else {
+            Issue.record("not a call")
+            return
+        }
+        #expect(call.thread == "A")
+        #expect(call.guardName == "ok")
+        #expect(call.guardNegated == false)
+        #expect(call.guardColumn == 7)
+        guard case .success(.call(let negated)) = parse("if !ok ExReleaseRundownProtection R") else {
+            Issue.record("not a call")
+            return
+        }
+        #expect(negated.guardName == "ok" && negated.guardNegated)
+        #expect(negated.guardColumn == 5)
+        guard case .failure(let bad) = parse("A: if 3 ExReleaseRundownProtection R") else {
+            Issue.record("accepted a number as guard")
+            return
+        }
+        #expect(bad.code == .badGuard)
+    }
+
+    @Test func parOptions() throws {
+        guard case .success(.directive(let directive)) = parse(".par budget=50 seed=7 schedule=\"A.1 W.2\"")
+        else {
+            Issue.record("not a directive")
+            return
+        }
+        let options = ParOptions(directive)
+        #expect(options.budget == 50)
+        #expect(options.seed == 7)
+        #expect(
+            options.schedule == [ScheduleStep(thread: "A", number: 1), ScheduleStep(thread: "W", number: 2)])
+        for (line, code) in [
+            (".par budget=0", DiagnosticCode.badBudget), (".par budget=-1", .badBudget),
+            (".par budget=99999999999", .badBudget), (".par schedule=\"A.0\"", .badSchedule),
+            (".par schedule=\"A1\"", .badSchedule), (".par colour=3", .syntax),
+            (".par budget=1 budget=2", .syntax),
+        ] {
+            guard case .failure(let diagnostic) = parse(line) else {
+                Issue.record("accepted \(line)")
+                continue
+            }
+            #expect(diagnostic.code == code, "\(line)")
+        }
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 
 /// Waits that block on real threads and the releases that wake them. The observer tells the
 /// test when the waiter is parked: no sleeps are used for synchronization.
-@Suite("Block and wake across real threads")
+@Suite("Block and wake across real threads", .timeLimit(.minutes(1)))
 struct BlockWakeTests {
     @Test func plainWaitBlocksUntilTheLastReleaseWakesIt() throws {
         let observer = RecordingObserver()

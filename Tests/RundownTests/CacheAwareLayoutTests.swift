@@ -1,7 +1,7 @@
 import Rundown
 import Testing
 
-@Suite("Cache-aware layout, sizes, pool and slots")
+@Suite("Cache-aware layout, sizes, pool and slots", .timeLimit(.minutes(1)))
 struct CacheAwareLayoutTests {
     @Test("ExSizeOfRundownProtectionCacheAware (x64)", arguments: [(1, 32), (2, 216), (4, 344), (8, 600)])
     func size(processors: Int, bytes: Int) {

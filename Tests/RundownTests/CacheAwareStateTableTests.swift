@@ -2,7 +2,7 @@ import Rundown
 import Testing
 
 /// The §4.1 cells as they apply to the cache-aware reference, and every §4.2 difference.
-@Suite("Cache-aware EX_RUNDOWN_REF_CACHE_AWARE state table (spec §4.1, §4.2)")
+@Suite("Cache-aware EX_RUNDOWN_REF_CACHE_AWARE state table (spec §4.1, §4.2)", .timeLimit(.minutes(1)))
 struct CacheAwareStateTableTests {
     func run(
         _ state: CacheAwareState, allocated: Bool = true, expect expected: Outcome,

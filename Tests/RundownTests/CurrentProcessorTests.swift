@@ -3,7 +3,7 @@ import Rundown
 import Synchronization
 import Testing
 
-@Suite("The current processor")
+@Suite("The current processor", .timeLimit(.minutes(1)))
 struct CurrentProcessorTests {
     @Test func currentProcessorIsTheOneTheThreadIsPinnedTo() {
         for index in 0..<Int(rd_online_cpus()) {

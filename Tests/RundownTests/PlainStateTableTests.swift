@@ -2,7 +2,7 @@ import Rundown
 import Testing
 
 /// Every cell of the specification's §4.1 table, on real threads (W has a parked waiter).
-@Suite("Plain EX_RUNDOWN_REF state table (spec §4.1)")
+@Suite("Plain EX_RUNDOWN_REF state table (spec §4.1)", .timeLimit(.minutes(1)))
 struct PlainStateTableTests {
     func run(
         _ state: PlainState, expect expected: Outcome,

@@ -3,7 +3,7 @@ import Testing
 @testable import Rundown
 
 /// The pool's books after allocations and frees in any order: what a POOL_LEAK report lists.
-@Suite struct PoolTests {
+@Suite(.timeLimit(.minutes(1))) struct PoolTests {
     @Test func outstandingStaysOldestFirstWhateverTheFreeOrder() throws {
         let pool = RundownPool()
         var blocks: [PoolBlock] = []

@@ -1,7 +1,7 @@
 import Rundown
 import Testing
 
-@Suite("Violation codes and texts; snapshot text")
+@Suite("Violation codes and texts; snapshot text", .timeLimit(.minutes(1)))
 struct ViolationTextTests {
     static let all: [RundownViolation] = [
         .releaseWithoutAcquire(outstanding: 1, requested: 2), .releaseAfterRundown(.stale),

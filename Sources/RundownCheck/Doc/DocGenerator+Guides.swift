@@ -160,7 +160,7 @@ extension DocGenerator {
             #> TRUE
             Unload: ExWaitForRundownProtectionRelease Dev
             #> [Unload] blocked in ExWaitForRundownProtectionRelease Dev
-            #>     1 reference outstanding on Dev: 1 by Reader (line 3)
+            #>     1 reference outstanding on Dev: 1 by Reader (ExAcquireRundownProtection Dev)
             Reader: ExReleaseRundownProtection Dev
             #> [Unload] returned from ExWaitForRundownProtectionRelease Dev
             """#, language: "rdsh")

@@ -21,6 +21,9 @@ public struct DocGenerator: Sendable {
     let scriptsArgument: String
     /// The C each scenario models, by script path (`scenarios/u01-x.rdsh`).
     let cSources: [String: String]
+    /// Runs a race script's block with `.par schedule="WITNESS"` and returns the block's
+    /// transcript (the witness trace shown under each outcome); nil leaves the traces out.
+    let witnessTrace: (@Sendable (_ text: String, _ witness: String) -> [String])?
 
     /// - Parameters:
     ///   - scriptsLink: the scripts folder as seen from the output folder (`../scripts`).
@@ -31,7 +34,8 @@ public struct DocGenerator: Sendable {
         routines: [Routine] = RoutineCatalogue.all, codes: [DiagnosticCode] = DiagnosticCode.allCases,
         scriptsLink: String = "../scripts", scriptsArgument: String = "scripts",
         outputArgument: String = "docs",
-        cSources: [String: String] = [:]
+        cSources: [String: String] = [:],
+        witnessTrace: (@Sendable (_ text: String, _ witness: String) -> [String])? = nil
     ) {
         self.scriptsArgument = scriptsArgument
         self.routines = routines
@@ -39,6 +43,7 @@ public struct DocGenerator: Sendable {
         self.scriptsLink = scriptsLink
         self.command = "rdsh doc \(scriptsArgument) -o \(outputArgument)"
         self.cSources = cSources
+        self.witnessTrace = witnessTrace
     }
 
     /// Every page for these scripts (paths relative to the scripts folder, `/`-separated).
@@ -62,6 +67,9 @@ public struct DocGenerator: Sendable {
             pages.append(
                 Page(path: "scenarios/\(script.name).md", text: scriptPage(script, corpus, depth: 1)))
         }
+        for script in corpus.races {
+            pages.append(Page(path: "races/\(script.name).md", text: racePage(script, corpus)))
+        }
         for family in corpus.misuseFamilies {
             pages.append(Page(path: "misuse/\(family.name).md", text: misusePage(family, corpus)))
         }
@@ -83,6 +91,7 @@ public struct DocGenerator: Sendable {
         let scripts: [DocScript]
         var tour: DocScript? { scripts.first { $0.section == .tour } }
         var scenarios: [DocScript] { scripts.filter { $0.section == .scenario } }
+        var races: [DocScript] { scripts.filter { $0.section == .race } }
         var others: [DocScript] { scripts.filter { $0.section == .other } }
         var misuseFamilies: [MisuseFamily] {
             var bugs: [String: DocScript] = [:]
@@ -113,6 +122,7 @@ public struct DocGenerator: Sendable {
         case .tour: "tour.md"
         case .routine(let name): routines.contains { $0.name == name } ? "routines/\(name).md" : nil
         case .scenario: "scenarios/\(script.name).md"
+        case .race: "races/\(script.name).md"
         case .misuse(let family, _): "misuse/\(family).md"
         case .other: nil
         }
@@ -175,6 +185,14 @@ public struct DocGenerator: Sendable {
             out.heading(2, "Driver patterns")
             out.paragraph("Real drivers' use of run-down protection, each with its threads.")
             out.list(scenarios.map { "[\($0.title)](scenarios/\($0.name).md)" })
+        }
+        let races = corpus.races
+        if !races.isEmpty {
+            out.heading(2, "Races")
+            out.paragraph(
+                "`.par` blocks: every interleaving of the threads' lines explored on the real threads, "
+                    + "every distinct outcome listed with a witness schedule and its trace.")
+            out.list(races.map { "[\($0.title)](races/\($0.name).md)" })
         }
         let families = corpus.misuseFamilies
         if !families.isEmpty {
@@ -387,6 +405,30 @@ public struct DocGenerator: Sendable {
         var rest = stop < body.endIndex ? String(body[body.index(after: stop)...]) : ""
         while rest.first == " " { rest.removeFirst() }
         return (title, rest)
+    }
+
+    /// A race: the script with its outcome table, then one witness trace per outcome.
+    func racePage(_ script: DocScript, _ corpus: Corpus) -> String {
+        var out = Markdown()
+        out.heading(1, script.title.isEmpty ? script.name : script.title)
+        for paragraph in script.paragraphs { out.paragraph(paragraph) }
+        out.heading(2, "The script: `scripts/\(script.path)`")
+        out.script(script)
+        let outcomes = script.outcomes
+        if let witnessTrace, !outcomes.isEmpty {
+            out.heading(2, "One schedule per outcome")
+            out.paragraph(
+                "Each witness replayed with `.par schedule=\"...\"`: one line per step, then what that step printed."
+            )
+            let text = script.lines.joined(separator: "\n")
+            for (index, entry) in outcomes.enumerated() {
+                out.heading(3, "Outcome \(index + 1): `\(entry.witness)`")
+                out.paragraph(entry.outcome.isEmpty ? "(nothing observed)" : entry.outcome)
+                out.code(witnessTrace(text, entry.witness).joined(separator: "\n"), language: "text")
+            }
+        }
+        footer(for: [script], into: &out, depth: 1)
+        return out.text
     }
 
     func misusePage(_ family: MisuseFamily, _ corpus: Corpus) -> String {

@@ -6,6 +6,8 @@ struct DocScript: Sendable {
         case tour
         case routine(String)
         case scenario
+        /// A `.par` race from `scripts/races/`.
+        case race
         /// A bug pattern: `family` is the file name without `-fixed`.
         case misuse(family: String, fixed: Bool)
         case other
@@ -37,8 +39,9 @@ struct DocScript: Sendable {
         case .tour: 0
         case .routine: 1
         case .scenario: 2
-        case .misuse: 3
-        case .other: 4
+        case .race: 3
+        case .misuse: 4
+        case .other: 5
         }
     }
 
@@ -85,6 +88,19 @@ struct DocScript: Sendable {
         return result
     }
 
+    /// The outcome lines of the script's `.par` table (`#> K schedules: ...; witness A.1 W.1`):
+    /// the outcome text and its witness.
+    var outcomes: [(outcome: String, witness: String)] {
+        lines.compactMap { line in
+            let line = Substring(line)
+            guard line.hasPrefix("#> "), let range = line.docRange(of: "; witness ") else { return nil }
+            let body = line.dropFirst(3)
+            guard let colon = body.firstIndex(of: ":"), colon < range.lowerBound else { return nil }
+            let outcome = String(body[body.index(after: colon)..<range.lowerBound]).docTrimmed()
+            return (outcome, String(line[range.upperBound...]))
+        }
+    }
+
     /// The first place the script shows `code`: the command above the `#!` line that names it,
     /// with that command's expectation lines, as (line number, text) pairs; nil when it does not
     /// show the code. End-of-script reports come with the last command above them.
@@ -116,6 +132,7 @@ struct DocScript: Sendable {
         switch parts[0] {
         case "routines": return .routine(stem)
         case "scenarios": return .scenario
+        case "races": return .race
         case "misuse":
             if stem.hasSuffix("-fixed") {
                 return .misuse(family: String(stem.dropLast(6)), fixed: true)

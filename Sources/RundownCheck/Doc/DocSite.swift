@@ -1,4 +1,5 @@
 import Glibc
+import RundownRuntime
 import RundownScript
 
 /// `rdsh doc` on disk: reads every `*.rdsh` under the scripts folder, renders the pages, and
@@ -33,6 +34,27 @@ public struct DocSite: Sendable {
         self.outputDirectory = Self.trimmed(outputDirectory)
     }
 
+    /// The transcript of a script's first `.par` block run with `schedule="WITNESS"`.
+    @Sendable static func witnessTrace(_ text: String, _ witness: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let open = lines.firstIndex(where: { $0 == ".par" || $0.hasPrefix(".par ") }) else { return [] }
+        lines[open] = ".par schedule=\"\(witness)\""
+        let sink = CapturingSink()
+        let session = Session(options: SessionOptions(watchdogSeconds: 10), sink: sink)
+        var start = 0
+        var trace: [String] = []
+        for (index, line) in lines.enumerated() {
+            if index == open { start = sink.entries.count }
+            session.execute(line: line, location: SourceLocation(file: "race.rdsh", line: index + 1))
+            if index > open && line.hasPrefix(".end") {
+                trace = Array(sink.lines[start...])
+                break
+            }
+        }
+        session.finish()
+        return trace
+    }
+
     /// The pages, rendered in memory.
     public func pages() throws(Failure) -> [DocGenerator.Page] {
         guard DocFiles.isDirectory(scriptsDirectory) else {
@@ -57,7 +79,8 @@ public struct DocSite: Sendable {
             scriptsLink: Self.relativePath(
                 from: Self.absolute(outputDirectory), to: Self.absolute(scriptsDirectory)),
             scriptsArgument: scriptsDirectory, outputArgument: outputDirectory,
-            cSources: cSources)
+            cSources: cSources,
+            witnessTrace: Self.witnessTrace)
         return generator.pages(for: files)
     }
 

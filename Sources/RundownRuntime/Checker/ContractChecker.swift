@@ -265,7 +265,10 @@ extension Session {
                         handle: handle, real: RundownViolation.countOutOfRange(0).realWindows,
                         hint: "release with a Count of 1 or more"))
             }
-            if c.count > n {
+            // While a cache-aware sweep is still marking slots, the holders it has counted so far
+            // are on the waiter's stack, not in any slot: the count cannot be checked yet (the
+            // library does not check it either).
+            if snapshot.state == .waiting && c.count > n {
                 return ContractVerdict(
                     error: error(
                         .releaseWithoutAcquire, c,
@@ -277,6 +280,13 @@ extension Session {
             }
             return .ok
         case .stale, .completed:
+            // A cache-aware reinitialize in progress: the slot still reads 1 but slot 0 is live
+            // again, so the library redirects the release to slot 0 (spec §3.11, modern kernels).
+            if case .cacheAware(let ref) = handle.value,
+                ref.releaseRedirectsToSlotZero(processor: c.worker.cpu)
+            {
+                return .ok
+            }
             return ContractVerdict(
                 error: error(
                     .releaseAfterRundown, c,

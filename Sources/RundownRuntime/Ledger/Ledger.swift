@@ -236,6 +236,22 @@ struct Ledger: Sendable {
         return calls.compactMap { seen.insert($0.text).inserted ? $0.text : nil }
     }
 
+    /// The whole account as a compact string: equal fingerprints, equal ledgers. The explorer's
+    /// state cache keys on it (two ledgers with the same totals can still describe, and later
+    /// warn, differently).
+    var fingerprint: String {
+        func text(_ accounts: Accounts) -> String {
+            accounts.live.map { entry in
+                entry.thread + ":" + entry.holdings.calls.map { "\($0.count)*\($0.text)" }.joined(separator: "+")
+            }.joined(separator: ",")
+        }
+        var out = text(exact)
+        if let group {
+            out += "|" + text(group.acquired) + "-" + group.released.map { "\($0.count)*\($0.thread)" }.joined(separator: ",")
+        }
+        return out
+    }
+
     // MARK: - Invariants
 
     /// What is wrong with the representation, or nil: totals match their parts, no empty

@@ -51,3 +51,13 @@ final class PendingCall: @unchecked Sendable {
         self.binding = binding
     }
 }
+
+/// A call handed to its thread, with what the coordinator needs once the thread returns.
+struct StartedCall {
+    let pending: PendingCall
+    let worker: Worker
+    let sourceText: String
+    let created: Handle.Value?
+    let handleName: String
+    let request: AllocationRequest
+}

@@ -5,23 +5,49 @@ import RundownScript
 
 extension Session {
     func runCall(_ call: Call, sourceText: String) {
+        if let name = call.guardName {
+            guard let value = guardValue(name, call: call, sourceText: sourceText) else { return }
+            if value == call.guardNegated { return }
+        }
+        guard let started = startCall(call, sourceText: sourceText) else { return }
+        settle(started)
+    }
+
+    /// The value of a guard's boolean binding outside a `.par` block; BAD_GUARD (and nil) when
+    /// the name is unknown or not a boolean.
+    func guardValue(_ name: String, call: Call, sourceText: String) -> Bool? {
+        if let handle = handles[name], case .boolean(let value) = handle.value { return value }
+        let location = call.guardColumn.map { call.location.at(column: $0) } ?? call.location
+        let what =
+            handles[name].map { "\(name) is \($0.kindPhrase), not a boolean" } ?? "unknown name '\(name)'"
+        report(
+            Diagnostic(
+                .badGuard, "guard on \(what)", location: location, length: name.utf8.count,
+                notes: ["a guard names a boolean binding: ok = ExAcquireRundownProtection R, then: if ok ..."]
+            ),
+            sourceText: sourceText)
+        return nil
+    }
+
+    /// Checks a call and hands it to its thread; nil when it was refused (and reported).
+    func startCall(_ call: Call, sourceText: String) -> StartedCall? {
         guard let operation = Operation.byName[call.routine.name] else {
             report(
                 Diagnostic(
                     .unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
                 sourceText: sourceText)
-            return
+            return nil
         }
         let threadSpan = (
             location: call.threadColumn.map { call.location.at(column: $0) } ?? call.location,
             length: max(1, call.thread?.utf8.count ?? 1)
         )
         guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else {
-            return
+            return nil
         }
         if worker.status != .idle {
             reportThreadBlocked(worker, call: call, sourceText: sourceText)
-            return
+            return nil
         }
 
         // Arguments.
@@ -47,7 +73,7 @@ extension Session {
                     Diagnostic(
                         .badArgument, "expected a pool type: NonPagedPool, NonPagedPoolNx or PagedPool",
                         location: span.location, length: span.length), sourceText: sourceText)
-                return
+                return nil
             }
             poolType = type
             switch call.arguments[1] {
@@ -64,14 +90,14 @@ extension Session {
                         .badArgument,
                         "expected a pool tag: four characters in single quotes, or a 32-bit integer",
                         location: span.location, length: span.length), sourceText: sourceText)
-                return
+                return nil
             }
         default:
             guard let name = call.arguments.first?.name else {
                 report(
                     Diagnostic(.syntax, "\(call.routine.name) needs a handle name", location: call.location),
                     sourceText: sourceText)
-                return
+                return nil
             }
             handleName = name
             handleSpan = call.span(ofArgument: 0)
@@ -84,7 +110,7 @@ extension Session {
                 } else {
                     reportUnknownHandle(
                         name, at: handleSpan, sourceText: sourceText, cacheAware: operation.isCacheAware)
-                    return
+                    return nil
                 }
             }
             if operation.takesCount || operation == .initializeCacheAware {
@@ -93,16 +119,16 @@ extension Session {
                         Diagnostic(
                             .syntax, "\(call.routine.name) needs a second argument", location: call.location),
                         sourceText: sourceText)
-                    return
+                    return nil
                 }
                 let span = call.span(ofArgument: 1)
                 guard let value = resolveNumber(call.arguments[1], span: span, sourceText: sourceText) else {
-                    return
+                    return nil
                 }
                 if operation == .initializeCacheAware {
                     sizeArgument = value
                 } else {
-                    guard checkCount(value, span: span, sourceText: sourceText) else { return }
+                    guard checkCount(value, span: span, sourceText: sourceText) else { return nil }
                     count = value
                 }
             }
@@ -115,16 +141,16 @@ extension Session {
             size: sizeArgument)
         if let handle, let problem = kindProblem(context, handle: handle) {
             report(problem, sourceText: sourceText)
-            return
+            return nil
         }
         if let problem = irqlProblem(context) {
             report(problem, sourceText: sourceText)
-            return
+            return nil
         }
         let verdict = checkContract(context)
         if let error = verdict.error {
             report(error, sourceText: sourceText)
-            return
+            return nil
         }
         for warning in verdict.warnings { report(warning, sourceText: sourceText) }
 
@@ -139,13 +165,14 @@ extension Session {
                 Diagnostic(
                     .watchdog, "could not start thread \(worker.name)", location: call.location,
                     notes: ["the system refused to create another thread"]), sourceText: sourceText)
-            return
+            return nil
         }
         pending.object = handle?.object
         worker.current = pending
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
-        settle(
-            pending, on: worker, sourceText: sourceText, created: created, handleName: handleName,
+        return StartedCall(
+            pending: pending, worker: worker, sourceText: sourceText, created: created,
+            handleName: handleName,
             request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
     }
 
@@ -265,33 +292,31 @@ extension Session {
     }
 
     /// Waits until every thread has settled, then reports what happened.
-    private func settle(
-        _ pending: PendingCall, on worker: Worker, sourceText: String, created: Handle.Value?,
-        handleName: String,
-        request: AllocationRequest
-    ) {
+    private func settle(_ started: StartedCall) {
+        let pending = started.pending
+        let worker = started.worker
         let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-        if !settled { reportWatchdog(sourceText: sourceText) }
+        if !settled { reportWatchdog(sourceText: started.sourceText) }
         switch worker.status {
         case .idle:
             worker.current = nil
-            complete(
-                pending, worker: worker, sourceText: sourceText, created: created, handleName: handleName,
-                request: request)
+            complete(started)
         case .blocked:
             reportBlocked(pending, worker: worker)
-        case .running, .hung:
+        case .running, .hung, .paused:
             break
         }
         if pending.operation.isRelease || !settled { reportWoken() }
     }
 
     /// The thread returned from the call: print its result, update the ledger and bindings.
-    private func complete(
-        _ pending: PendingCall, worker: Worker, sourceText: String, created: Handle.Value?,
-        handleName: String,
-        request: AllocationRequest
-    ) {
+    func complete(_ started: StartedCall) {
+        let pending = started.pending
+        let worker = started.worker
+        let sourceText = started.sourceText
+        let created = started.created
+        let handleName = started.handleName
+        let request = started.request
         let handle = pending.handle
         switch pending.result {
         case .none:
@@ -382,7 +407,7 @@ extension Session {
 
     // MARK: - Blocking and waking
 
-    private func reportBlocked(_ pending: PendingCall, worker: Worker) {
+    func reportBlocked(_ pending: PendingCall, worker: Worker) {
         output("[\(worker.name)] blocked in \(pending.display)")
         if let handle = pending.handle { output("    " + outstandingSentence(handle)) }
     }

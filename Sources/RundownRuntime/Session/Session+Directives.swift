@@ -60,6 +60,14 @@ extension Session {
         case ".bail":
             guard let on = arguments.first?.isOn else { return bad("expected on or off", 0) }
             options.bail = on
+        case ".par":
+            openPar(directive, sourceText: sourceText)
+        case ".end":
+            report(
+                Diagnostic(
+                    .parUnmatchedEnd, ".end without .par", location: directive.location, length: 4,
+                    notes: ["no .par block is open; open one with .par before the threads' lines"]),
+                sourceText: sourceText)
         case ".exit", ".quit":
             shouldExit = true
         case ".cpu":
@@ -178,7 +186,7 @@ extension Session {
         var text = "\(worker.name): cpu=\(worker.cpu) irql=\(level.name) "
         switch worker.status {
         case .idle: text += "idle"
-        case .running: text += "running"
+        case .running, .paused: text += "running"
         case .blocked:
             text +=
                 "blocked in "

@@ -48,6 +48,18 @@ public final class Session {
     var finished = false
     var bailed = false
 
+    /// The `.par` block being collected, between `.par` and `.end`.
+    var parCollector: ParCollector?
+    /// While a block is explored: output is not printed and diagnostics are collected here as
+    /// part of the schedule's outcome instead of being reported.
+    var parCapture: ParCapture?
+    /// State caching in `.par` exploration (on by default; tests turn it off to compare).
+    public var parReduction = true
+    /// The work done by the last explored block.
+    public internal(set) var parStatistics: ParStatistics?
+    /// The outcome tables of the blocks explored so far (for `rdsh explore --json`).
+    public internal(set) var lastParReports: [ParReport] = []
+
     /// Errors reported so far (warnings do not count).
     public internal(set) var errorCount = 0
     /// Warnings reported so far.
@@ -123,6 +135,7 @@ public final class Session {
     /// Handles stay describable afterwards; the next ``execute(line:location:)`` starts afresh.
     public func finish() {
         guard !finished else { return }
+        reportUnterminatedPar()
         topLine = nil
         reportDeadlocks()
         reportLeaks()
@@ -134,6 +147,9 @@ public final class Session {
         sink.flush()
         finished = true
     }
+
+    /// True between `.par` and `.end` (the REPL shows a continuation prompt).
+    public var isCollectingBlock: Bool { parCollector != nil }
 
     /// Names of the handles, in creation order (for completion).
     public var handleNames: [String] { handleOrder }
@@ -190,9 +206,20 @@ public final class Session {
 
     func run(line: String, location: SourceLocation) {
         if shouldStop { return }
+        if parCollector != nil {
+            collectParLine(line, location: location)
+            return
+        }
         switch Parser.parse(line: line, location: location) {
         case .failure(let diagnostic):
             report(diagnostic, sourceText: line)
+            let words = line.trimmed.split(separator: " ", maxSplits: 1)
+            if words.first == ".par" {
+                // A bad .par still opens its block, so the threads' lines do not run one by one.
+                let collector = ParCollector(location: location.at(column: 1), options: ParOptions())
+                collector.failed = true
+                parCollector = collector
+            }
         case .success(let statement):
             switch statement {
             case .empty:
@@ -210,6 +237,7 @@ public final class Session {
     // MARK: - Transcript
 
     @inline(__always) func output(_ text: String) {
+        if parCapture != nil { return }
         sink.emit(TranscriptEntry(kind: .output, text: text, sourceLine: topLine, file: topFile))
     }
 
@@ -223,6 +251,11 @@ public final class Session {
 
     /// Emits a diagnostic (headline, then notes) and counts it.
     func report(_ diagnostic: Diagnostic, sourceText: String?) {
+        if let capture = parCapture {
+            capture.diagnostics.insert(
+                ParDiagnostic(code: diagnostic.code, line: diagnostic.location?.line ?? 0))
+            return
+        }
         let severity = diagnostic.severity
         if severity == .error { errorCount += 1 } else { warningCount += 1 }
         sink.emit(
@@ -265,7 +298,7 @@ public final class Session {
         for worker in workerOrder {
             switch worker.status {
             case .idle: worker.stop()
-            case .running, .blocked, .hung:
+            case .running, .blocked, .hung, .paused:
                 worker.markHung()
                 worker.abandon()
             }
@@ -298,6 +331,9 @@ public final class Session {
         allocationOf.removeAll()
         pool = RundownPool()
         finalDescriptions = nil
+        parCollector = nil
+        parCapture = nil
+        observer.setExploring(false)
         finished = false
         bailed = false
         _ = worker(named: "main")

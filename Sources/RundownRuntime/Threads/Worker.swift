@@ -1,5 +1,6 @@
 import CRundownSupport
 import Glibc
+import Rundown
 import Synchronization
 
 /// One named, real OS thread that runs the commands a script sends to it (`T: command`).
@@ -17,6 +18,9 @@ final class Worker: @unchecked Sendable {
         case running = 1
         case blocked = 2
         case hung = 3
+        /// Parked at a step boundary inside a call, until the scheduler grants the next step
+        /// (``.par`` exploration only).
+        case paused = 4
     }
 
     private static let empty: UInt32 = 0
@@ -27,6 +31,8 @@ final class Worker: @unchecked Sendable {
     let name: String
     private let gate: SettleGate
     private let mailbox = FutexWord(0)
+    /// 1 while the thread is parked at a step boundary; the scheduler stores 0 to let it go.
+    private let baton = FutexWord(0)
     private let statusWord = Atomic<Int>(Status.idle.rawValue)
     /// How long an idle worker spins before it parks, in nanoseconds.
     private let spinNanoseconds: UInt64
@@ -43,6 +49,9 @@ final class Worker: @unchecked Sendable {
     var irql = 0
     /// The command in progress while the thread is running or blocked.
     var current: PendingCall?
+    /// Where the thread last parked at a step boundary (written by the thread before it
+    /// settles, read by the coordinator after).
+    var pausePoint: RundownStepPoint?
     /// Creation order, for stable listings.
     let ordinal: Int
 
@@ -97,6 +106,37 @@ final class Worker: @unchecked Sendable {
     /// counts as running again before the release returns, so the coordinator waits for it.
     func markWoken() {
         if transition(from: .blocked, to: .running) { gate.enter() }
+    }
+
+    /// Called on this thread at a step boundary while a scheduler controls the steps: settles,
+    /// then parks until ``resumeStep()``. A woken waiter may get here before the releasing
+    /// thread marked it woken (blocked, not yet running): it then settles without leaving the
+    /// gate, and ``markWoken()`` finds it paused and does nothing.
+    func pauseForStep(at point: RundownStepPoint) {
+        pausePoint = point
+        baton.store(1)
+        if transition(from: .running, to: .paused) {
+            gate.leave()
+        } else if !transition(from: .blocked, to: .paused) {
+            baton.store(0)
+            return
+        }
+        var spins = 0
+        while baton.load() != 0 {
+            spins += 1
+            if spins & 255 == 0 { sched_yield() }
+            if spins < 4000 { continue }
+            if baton.compareExchange(expected: 1, desired: 2) {
+                while baton.load() == 2 { baton.wait(whileEqualTo: 2) }
+            }
+        }
+    }
+
+    /// The scheduler grants the next step of a paused thread: it counts as running again.
+    func resumeStep() {
+        guard transition(from: .paused, to: .running) else { return }
+        gate.enter()
+        if baton.exchange(0) == 2 { baton.wakeAll() }
     }
 
     /// The watchdog gave up on this thread: stop counting it as running.
