@@ -37,6 +37,17 @@ let package = Package(
             dependencies: [
                 "Rundown", "RundownScript", "RundownRuntime", "RundownCheck", "RundownREPL", "RundownBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // The Swift runtime (and FoundationEssentials, which ArgumentParser imports) linked
+            // into the release executable: `rdsh run` of a 1-line script starts in 2.9 ms
+            // instead of 5.3 (the loader maps 10 fewer shared libraries). `-static-stdlib` alone
+            // misses FoundationEssentials' two support libraries, hence the two `-l`. Release
+            // only: `swift test` (debug) links the test bundles against the toolchain's shared
+            // runtime, which a second, static copy must not meet.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"],
+                    .when(configuration: .release))
             ]),
         .testTarget(name: "RundownTests", dependencies: ["Rundown"]),
         .testTarget(name: "RundownScriptTests", dependencies: ["RundownScript"]),

@@ -50,11 +50,14 @@ public struct BenchMeasurement: Sendable, Equatable {
     public var opsPerSecond: Double
     /// Ratios to baselines, in display order: (baseline name, this / baseline in time per op).
     public var ratios: [BenchRatio]
+    /// When `nsPerOp` is a median over repetitions: their range (time per op).
+    public var spread: Spread?
 
     public init(
         name: String, label: String, threads: Int, unit: String, nsPerOp: Double, opsPerSecond: Double,
-        ratios: [BenchRatio] = []
+        ratios: [BenchRatio] = [], spread: Spread? = nil
     ) {
+        self.spread = spread
         self.name = name
         self.label = label
         self.threads = threads

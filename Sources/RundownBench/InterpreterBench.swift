@@ -109,11 +109,13 @@ public struct InterpreterBench: BenchSection {
 
     public func run(_ options: BenchOptions, progress: (String) -> Void) -> BenchSectionReport {
         let commands = options.quick ? Self.quickCommands : Self.fullCommands
-        // A 200 000-command run takes about a second: fewer repetitions than the library's.
-        let repetitions = max(1, min(options.repetitions, 5))
+        // A 200 000-command run takes about a second: fewer repetitions than the library's,
+        // but at least 3 so that the median means something.
+        let repetitions = max(3, min(options.repetitions, 5))
         var measurements: [BenchMeasurement] = []
         var targets: [BenchTarget] = []
         var notes: [String] = []
+        let load = HostLoad.Sampler()
 
         var workloads: [Workload] = []
         if options.selects("script-main", in: name) {
@@ -130,21 +132,23 @@ public struct InterpreterBench: BenchSection {
             workloads.append(pinned)
         }
         for workload in workloads {
-            var best = UInt64.max
+            var samples: [Double] = []
             var problem: String?
             for _ in 0..<repetitions {
+                load.sample()
                 let run = workload.oneProcessor ? Self.runPinned(workload) : Self.runOnce(workload)
                 if let failure = run.problem { problem = failure }
-                best = min(best, run.elapsed)
+                samples.append(Double(run.elapsed) / Double(workload.commands))
             }
-            let nsPerCommand = Double(best) / Double(workload.commands)
-            let perSecond = Double(workload.commands) / (Double(best) / 1e9)
+            let spread = Spread(samples)
+            let nsPerCommand = spread.median
+            let perSecond = 1e9 / nsPerCommand
             let targetNs = 1e9 / workload.target
             measurements.append(
                 BenchMeasurement(
                     name: workload.name, label: workload.label, threads: workload.threads, unit: "command",
                     nsPerOp: nsPerCommand, opsPerSecond: perSecond,
-                    ratios: [BenchRatio(baseline: "target", value: nsPerCommand / targetNs)]))
+                    ratios: [BenchRatio(baseline: "target", value: nsPerCommand / targetNs)], spread: spread))
             if workload.oneProcessor {
                 notes.append(
                     "\(workload.name): the script-main script with the coordinator and the session's threads "
@@ -172,7 +176,8 @@ public struct InterpreterBench: BenchSection {
             }
             progress(
                 "  \(workload.name): \(grouped(Int(perSecond.rounded()))) commands/s "
-                    + "(\(workload.commands) commands, best of \(repetitions))")
+                    + "(\(workload.commands) commands, median of \(repetitions); "
+                    + "\(formatted(spread.low))-\(formatted(spread.high)) ns/command)")
         }
 
         var latencies: [BenchLatency] = []
@@ -199,15 +204,12 @@ public struct InterpreterBench: BenchSection {
             }
         }
 
-        if let load = LibraryBench.loadAverage(), load >= 1 {
-            notes.append(
-                "load average \(formatted(load, decimals: 2)) on \(Int(rd_online_cpus())) processors: other "
-                    + "processes competed for the processors, so these figures are pessimistic.")
-        }
+        notes.append(load.note(processors: Int(rd_online_cpus())))
         if !measurements.isEmpty {
             notes.insert(
                 "scripts: \(commands) commands each (plus the declaration), Session.runScript into a "
-                    + "DiscardingSink, parse + check + dispatch + settle; best of \(repetitions); "
+                    + "DiscardingSink, parse + check + dispatch + settle; median of \(repetitions) runs "
+                    + "(min-max beside it); "
                     + "vs target: time per command / the target's (below 1: faster).",
                 at: 0)
         }

@@ -7,7 +7,8 @@ import CRundownSupport
 public enum RundownBench {
     /// Every section, in the order they run.
     public static let sections: [any BenchSection] = [
-        LibraryBench(), InterpreterBench(), TestRunnerBench(), ScaleBench(), ExploreBench(), StressBench(),
+        LibraryBench(), InterpreterBench(), BoundsBench(), TestRunnerBench(), ScaleBench(), ExploreBench(),
+        StressBench(),
     ]
 
     /// "release" or "debug": debug numbers say nothing about the library.
@@ -44,7 +45,8 @@ public enum RundownBench {
         var out: [String] = []
         out.append(
             "rdsh bench: \(report.build) build, \(report.processors) processor\(report.processors == 1 ? "" : "s"), "
-                + "best of \(report.repetitions)\(report.quick ? " (quick: not a measurement)" : "")")
+                + "\(report.repetitions) repetitions (library: best; interpreter, bounds, test runner: median)\(report.quick ? " (quick: not a measurement)" : "")"
+        )
         if report.build != "release" {
             out.append("warning: debug build; measure with `swift build -c release` and run that rdsh")
         }
@@ -53,14 +55,21 @@ public enum RundownBench {
             out.append("\(section.name): \(section.title)")
             if !section.measurements.isEmpty {
                 let baselines = orderedBaselines(section.measurements)
+                let medians = section.measurements.contains { $0.spread != nil }
                 var rows: [[String]] = [
-                    ["primitive", "threads", "ns/\(section.measurements[0].unit)", "M/s (all threads)"]
+                    [
+                        "primitive", "threads",
+                        "ns/\(section.measurements[0].unit)\(medians ? " (median)" : "")",
+                    ]
+                        + (medians ? ["min-max"] : []) + ["M/s (all threads)"]
                         + baselines.map { "vs \($0)" }
                 ]
                 for m in section.measurements {
-                    var row = [
-                        m.name, String(m.threads), formatted(m.nsPerOp), formatted(m.opsPerSecond / 1e6),
-                    ]
+                    var row = [m.name, String(m.threads), formatted(m.nsPerOp)]
+                    if medians {
+                        row.append(m.spread.map { "\(formatted($0.low))-\(formatted($0.high))" } ?? "-")
+                    }
+                    row.append(formatted(m.opsPerSecond / 1e6))
                     for baseline in baselines {
                         row.append(
                             m.ratios.first { $0.baseline == baseline }.map {
@@ -131,13 +140,18 @@ public enum RundownBench {
                         "measurements",
                         .array(
                             s.measurements.map { m in
-                                .object([
+                                var members: [(String, JSON)] = [
                                     ("name", .string(m.name)), ("label", .string(m.label)),
                                     ("threads", .int(m.threads)),
                                     ("unit", .string(m.unit)), ("nsPerOp", .number(m.nsPerOp)),
                                     ("opsPerSecond", .number(m.opsPerSecond)),
                                     ("ratios", .object(m.ratios.map { ($0.baseline, .number($0.value)) })),
-                                ])
+                                ]
+                                if let spread = m.spread {
+                                    members.append(("minNsPerOp", .number(spread.low)))
+                                    members.append(("maxNsPerOp", .number(spread.high)))
+                                }
+                                return JSON.object(members)
                             })
                     ),
                     (

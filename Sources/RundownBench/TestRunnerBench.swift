@@ -1,6 +1,7 @@
 import CRundownSupport
 import Glibc
 import RundownCheck
+import Synchronization
 
 /// The test-runner section (issue 4, "Speed"): a generated corpus of 200 small scripts with
 /// expectations, written to a temporary directory and run by `TestRunner.run(paths:jobs:)`
@@ -13,6 +14,9 @@ public struct TestRunnerBench: BenchSection {
     public static let corpusSize = 200
     /// The issue's bound on the corpus, in seconds.
     public static let targetSeconds = 5.0
+
+    /// The most a file may cost, in creations and joins of its threads.
+    public static let floorLimit = 5.0
 
     public init() {}
 
@@ -85,6 +89,7 @@ public struct TestRunnerBench: BenchSection {
         var notes: [String] = []
         var targets: [BenchTarget] = []
         var latencies: [BenchLatency] = []
+        let load = HostLoad.Sampler()
 
         switch Self.writeCorpus(count: count) {
         case .failure(let error):
@@ -98,11 +103,18 @@ public struct TestRunnerBench: BenchSection {
             defer { Self.remove(corpus) }
             progress("  corpus: \(count) scripts in \(corpus.directory), \(jobs) jobs, \(repetitions) runs")
             var seconds: [Double] = []
+            var floors: [Double] = []
+            var ratios: [Double] = []
             var worstPassed = count
             var failures: [String] = []
+            let threadCounts = (0..<count).map { Self.threads(in: Self.script($0)) }
             for _ in 0..<repetitions {
+                load.sample()
+                let floor = Self.threadFloor(threadCounts, jobs: jobs)
                 let summary = TestRunner.run(paths: [corpus.directory], jobs: jobs)
                 seconds.append(summary.seconds)
+                floors.append(floor)
+                ratios.append(summary.seconds / floor)
                 worstPassed = min(worstPassed, summary.results.count == count ? summary.passed : 0)
                 if summary.passed != count || summary.results.count != count {
                     failures =
@@ -127,7 +139,24 @@ public struct TestRunnerBench: BenchSection {
                 BenchTarget(
                     statement: "all \(count) corpus scripts pass, every run", measured: Double(worstPassed),
                     limit: Double(count), atMost: false, unit: "scripts"))
-            progress("  corpus: median \(formatted(median, decimals: 3)) s")
+            let ratio = Spread(ratios)
+            let floor = Spread(floors)
+            targets.append(
+                BenchTarget(
+                    statement:
+                        "per file: median <= \(formatted(Self.floorLimit, decimals: 0)) x the floor of "
+                        + "creating and joining that file's threads",
+                    measured: ratio.median, limit: Self.floorLimit, atMost: true, unit: "x"))
+            notes.append(
+                "per file: \(formatted(median / Double(count) * 1e6, decimals: 0)) us against a floor of "
+                    + "\(formatted(floor.median / Double(count) * 1e6, decimals: 0)) us (pthread_create + "
+                    + "pthread_join of each file's \(threadCounts.reduce(0, +)) threads in all, main included, "
+                    + "on \(jobs) jobs like the run): median \(formatted(ratio.median, decimals: 2))x "
+                    + "(\(formatted(ratio.low, decimals: 2))-\(formatted(ratio.high, decimals: 2))x over "
+                    + "\(repetitions) paired runs)")
+            progress(
+                "  corpus: median \(formatted(median, decimals: 3)) s, "
+                    + "\(formatted(ratio.median, decimals: 2))x the thread floor")
             notes.append(
                 "corpus: median \(formatted(median, decimals: 3)) s = "
                     + "\(formatted(median / Self.targetSeconds, decimals: 3))x the "
@@ -136,14 +165,43 @@ public struct TestRunnerBench: BenchSection {
                     + "one per processor); each run: discovery + read + run in a Session + compare, "
                     + "as `rdsh test DIR` does.")
             notes += failures.map { "corpus: \($0)" }
-            if let load = LibraryBench.loadAverage(), load >= 1 {
-                notes.append(
-                    "load average \(formatted(load, decimals: 2)) on \(Int(rd_online_cpus())) processors: other "
-                        + "processes competed for the processors, so these figures are pessimistic.")
-            }
+            notes.append(load.note(processors: Int(rd_online_cpus())))
         }
         return BenchSectionReport(
             name: name, title: title, latencies: latencies, targets: targets, notes: notes)
+    }
+
+    // MARK: - The floor
+
+    /// The threads a corpus script runs on: `main` and every `Name:` prefix.
+    static func threads(in script: String) -> Int {
+        var names: Set<Substring> = ["main"]
+        for line in script.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let colon = line.firstIndex(of: ":"), let space = line.firstIndex(of: " "), colon < space
+            else { continue }
+            names.insert(line[..<colon])
+        }
+        return names.count
+    }
+
+    /// Seconds to create and join `threadCounts[i]` threads for each file `i`, the files shared
+    /// among `jobs` threads as the runner shares them: what running those files could cost if
+    /// reading, parsing, running and comparing were free.
+    static func threadFloor(_ threadCounts: [Int], jobs: Int) -> Double {
+        let next = Atomic<Int>(0)
+        let start = rd_now_ns()
+        let runners = (0..<max(1, jobs)).map { _ in
+            BenchThreads.start {
+                while true {
+                    let file = next.add(1, ordering: .relaxed).oldValue
+                    guard file < threadCounts.count else { return }
+                    let handles = (0..<threadCounts[file]).map { _ in BenchThreads.start {} }
+                    for handle in handles { pthread_join(handle, nil) }
+                }
+            }
+        }
+        for runner in runners { pthread_join(runner, nil) }
+        return Double(rd_now_ns() &- start) / 1e9
     }
 
     // MARK: - The corpus on disk

@@ -10,11 +10,14 @@ import RundownRuntime
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure acquire+release, contention and drain latency against atomics, Mutex and rwlock.",
+        abstract:
+            "Measure acquire+release, contention and drain latency against atomics and Mutex, and rdsh against its bounds.",
         discussion: """
             Build with `swift build -c release` first: a debug build's numbers say nothing.
             Prints ns per acquire+release pair and throughput at 1 and 2 threads (pinned to
-            different processors), drain latency, ratios to the baselines and the targets.
+            different processors), drain latency, the interpreter and start-up as ratios to
+            bounds measured in the same run (spin hand-off, Swift hello-world), ratios to the
+            baselines and the targets.
             """)
 
     @Flag(help: "Print the report as JSON on stdout.")
@@ -25,11 +28,14 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         help:
-            "Run only sections or measurements whose name contains this text (e.g. plain, drain, interpreter, test-runner)."
+            "Run only sections or measurements whose name contains this text (e.g. plain, drain, interpreter, bounds, test-runner)."
     )
     var filter: String?
 
-    @Option(help: "Repetitions per measurement; the best is kept (default 9, 2 with --quick).")
+    @Option(
+        help:
+            "Repetitions per measurement (default 9, 2 with --quick): the library keeps the best, the interpreter, bounds and test runner report the median and spread."
+    )
     var repetitions: Int?
 
     @Flag(help: "Exit with status 1 when a target is missed.")
@@ -51,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         if report.sections.isEmpty {
             throw ValidationError(
                 "--filter '\(filter ?? "")' selects nothing (try: library, plain, cache-aware, drain, interpreter, "
-                    + "script-main, rdsh-run, test-runner, scale)")
+                    + "script-main, rdsh-run, bounds, test-runner, scale)")
         }
         print(json ? RundownBench.json(report) : RundownBench.table(report))
         // A superlinear growth case always fails the run; other targets only with --strict.

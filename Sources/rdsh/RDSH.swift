@@ -31,6 +31,7 @@ struct RDSH: ParsableCommand {
             print(ManualPage.render(), terminator: "")
             return
         }
+        if let status = RunCommand.runWithoutParsing(arguments) { Glibc.exit(status) }
         do {
             try checkFirstWord(arguments)
             var command = try parseAsRoot(arguments)

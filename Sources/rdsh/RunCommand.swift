@@ -58,6 +58,33 @@ struct RunCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
+    /// `rdsh run` with script files and `--bail`/`--echo` only, parsed by hand: the common
+    /// case skips ArgumentParser, whose parse reflects over the command type (`Mirror`) at
+    /// start-up. Anything else (an option with a value, `--help`, `--`, a repeated flag, no
+    /// file) returns nil and takes the ordinary path, so messages stay ArgumentParser's.
+    static func runWithoutParsing(_ arguments: [String]) -> Int32? {
+        guard arguments.first == "run", arguments.count >= 2 else { return nil }
+        var bail = false
+        var echo = false
+        var files: [String] = []
+        for argument in arguments.dropFirst() {
+            switch argument {
+            case "--bail":
+                guard !bail else { return nil }
+                bail = true
+            case "--echo":
+                guard !echo else { return nil }
+                echo = true
+            default:
+                guard argument == "-" || !argument.hasPrefix("-") else { return nil }
+                files.append(argument)
+            }
+        }
+        guard !files.isEmpty else { return nil }
+        StandardOutputGuard.install()
+        return runFiles(files, options: SessionOptions(bail: bail, echo: echo, watchdogSeconds: nil))
+    }
+
     /// Runs each file in its own session; `-` is stdin. Returns the exit status: 2 when a
     /// file could not be read, else 1 when a script reported an error, else 0.
     static func runFiles(_ files: [String], options: SessionOptions) -> Int32 {

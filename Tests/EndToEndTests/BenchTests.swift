@@ -48,6 +48,31 @@ import Testing
         #expect(targets.map { $0["comparison"] as? String } == [">=", ">=", "<="])
     }
 
+    @Test(.timeLimit(.minutes(1))) func boundsReportsRdshAsMediansAndRatiosToBoundsOfTheSameRun() throws {
+        let section = try section("bounds")
+        let measurements = try #require(section["measurements"] as? [[String: Any]])
+        #expect(
+            measurements.map { $0["name"] as? String } == [
+                "handoff-1", "script-main", "handoff-2", "script-two-threads",
+            ])
+        for m in measurements {
+            let median = try #require(m["nsPerOp"] as? Double)
+            let low = try #require(m["minNsPerOp"] as? Double, "no spread: \(m)")
+            let high = try #require(m["maxNsPerOp"] as? Double)
+            #expect(low > 0 && low <= median && median <= high, "\(m)")
+        }
+        let ratios = measurements.compactMap { $0["ratios"] as? [String: Any] }
+        #expect((ratios[1]["handoff-1"] as? Double ?? 0) > 0)
+        #expect((ratios[3]["handoff-2"] as? Double ?? 0) > 0)
+        let latencies = try #require(section["latencies"] as? [[String: Any]])
+        #expect(
+            latencies.map { $0["name"] as? String } == ["hello-world", "rdsh-run-1-line"],
+            "notes: \(section["notes"] ?? "")")
+        let targets = try #require(section["targets"] as? [[String: Any]])
+        #expect(targets.map { $0["limit"] as? Double } == [2, 1.3, 1.5], "targets: \(targets)")
+        #expect(targets.allSatisfy { $0["comparison"] as? String == "<=" && $0["unit"] as? String == "x" })
+    }
+
     @Test func testRunnerRunsTheWholeCorpusAndEveryScriptPasses() throws {
         let section = try section("test-runner")
         let latencies = try #require(section["latencies"] as? [[String: Any]])
