@@ -94,6 +94,10 @@ extension DiagnosticCode {
             "a `schedule=` that is malformed or names a step that is not enabled"
         case .badBudget:
             "a `budget=` that is not a number of schedules in range"
+        case .badGranularity:
+            "a `granularity=` other than `call` or `atomic`"
+        case .badPreemptions:
+            "a `preemptions=` that is negative or not a number in range"
         }
     }
 
@@ -441,6 +445,10 @@ extension DiagnosticCode {
             "`.par schedule=\"A.1 W.1 ...\"` replays exactly one schedule: each step is THREAD.N, thread THREAD's N-th step. A malformed step, a thread that has no such step, or a step that is not enabled at that point is refused; the message names the steps that were enabled instead. Fix: copy the witness of an outcome line."
         case .badBudget:
             "`.par budget=N` sets the most schedules explored; N goes from 1 to 10000000. Past the budget rdsh samples seeded random schedules and says `not exhaustive`. Fix: give a number in range."
+        case .badGranularity:
+            "`.par granularity=call` (the default) makes each routine call one step, with the documented step points inside the cache-aware sweeps; `granularity=atomic` makes every atomic operation of rdsh's own library a step (each load, compare-and-swap, exchange, add and store on a word, slot or wait block, and each futex wait and wake), to check the implementation itself. Any other value is refused and the block is not explored. Fix: write `granularity=atomic` or leave the option out."
+        case .badPreemptions:
+            "`.par preemptions=K` bounds the preemptions of a `granularity=atomic` exploration: switches away from a thread that stopped inside a call while it could still go on (switches between calls, and away from a blocked thread, are free). K goes from 0 to 100; the default is 2, which finds most bugs (CHESS, loom). A negative or non-numeric K is refused and the block is not explored. Fix: give a number in range."
         }
     }
 }

@@ -60,6 +60,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case badGuard = "BAD_GUARD"
     case badSchedule = "BAD_SCHEDULE"
     case badBudget = "BAD_BUDGET"
+    case badGranularity = "BAD_GRANULARITY"
+    case badPreemptions = "BAD_PREEMPTIONS"
 
     /// Looks a code up by its printed name, ignoring case (`.help syntax` works).
     public init?(name: String) {
@@ -106,7 +108,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
         case .syntax, .badArgument, .readFailed, .recordFailed, .encoding, .lineTooLong:
             .input
         case .parUnmatchedEnd, .parUnterminated, .parNested, .parThreadRequired, .parRebind, .parDirective,
-            .badGuard, .badSchedule, .badBudget:
+            .badGuard, .badSchedule, .badBudget, .badGranularity, .badPreemptions:
             .par
         }
     }
