@@ -210,11 +210,12 @@ public final class CacheAwareRundownRef: Sendable {
         return UnsafeMutablePointer<Atomic<UInt>>(bitPattern: slotBase &+ i &* stride).unsafelyUnwrapped
     }
 
-    /// The index of `processor`'s slot (for naming atomic steps).
+    /// The index of `processor`'s slot (for naming atomic steps). Never traps, so with
+    /// ``NoAtomicHooks`` (the name unused) the compiler drops it.
     @inlinable
     func slotIndex(_ processor: Int) -> Int {
         let p = UInt(bitPattern: processor)
-        return Int(p < number ? p : p % number)
+        return Int(bitPattern: p < number ? p : p.remainderReportingOverflow(dividingBy: number).partialValue)
     }
 
     @inlinable
