@@ -29,7 +29,7 @@ import Testing
                 par: 3 schedules, 3 outcomes, exhaustive
                 1 schedule: R completed holders=0; witness A.1 A.2 W.1
                 1 schedule: R stale holders=0; witness A.1 W.1 A.2 W.2
-                1 schedule: R completed holders=0, RELEASE_AFTER_RUNDOWN line 4; witness W.1 A.1 A.2
+                1 schedule: R completed holders=0, RELEASE_AFTER_RUNDOWN at "A: ExReleaseRundownProtection R"; witness W.1 A.1 A.2
 
                 """)
     }
@@ -64,7 +64,7 @@ import Testing
             Self.race.replacingOccurrences(of: ".par", with: ".par schedule=\"W.1 A.1 A.2\""), in: dir)
         let r = try Rdsh.run(["run", "race.rdsh"], directory: dir)
         #expect(r.status == 1)
-        #expect(r.stdout.contains("W.1 (line 5): W: ExWaitForRundownProtectionRelease R\nA.1 (line 3)"))
+        #expect(r.stdout.contains("W.1: W: ExWaitForRundownProtectionRelease R\nA.1: A: ExAcquireRundownProtection R"))
         #expect(r.stdout.contains("FALSE"))
         #expect(r.stderr.contains("error[RELEASE_AFTER_RUNDOWN]"))
     }

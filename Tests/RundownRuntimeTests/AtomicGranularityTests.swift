@@ -35,6 +35,7 @@ import Testing
         let report = try #require(explore(Self.reinitVersusRedirectedRelease).first)
         #expect(report.exhaustive)
         #expect(report.preemptionBound == 2)
+        #expect(report.json.contains("\"granularity\":\"atomic\",\"preemptions\":2"))
         #expect(report.entries.allSatisfy { $0.outcome.blocked.isEmpty && $0.outcome.diagnostics.isEmpty })
     }
 
