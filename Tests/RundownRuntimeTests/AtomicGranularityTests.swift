@@ -49,6 +49,21 @@ import Testing
             })
     }
 
+    @Test(.timeLimit(.minutes(1))) func theBugsWitnessReplaysToTheHang() throws {
+        let report = try #require(explore(Self.reinitVersusRedirectedRelease, reintroduceBug: true).first)
+        let witness = try #require(report.entries.first { $0.outcome.blocked == ["M"] }?.witness)
+        let sink = CapturingSink()
+        let session = Session(options: SessionOptions(watchdogSeconds: 10), sink: sink)
+        session.reintroducesRedirectBug = true
+        session.runScript(
+            text: Self.reinitVersusRedirectedRelease(par: ".par granularity=atomic schedule=\"\(witness)\""),
+            file: "selfcheck.rdsh")
+        let text = sink.lines.joined(separator: "\n")
+        #expect(text.contains("[M] blocked in ExWaitForRundownProtectionReleaseCacheAware C"))
+        #expect(text.contains("error[RELEASE_AFTER_RUNDOWN]"))
+        #expect(text.contains(": load slot 0"))
+    }
+
     @Test(.timeLimit(.minutes(1))) func zeroPreemptionsStillExploresEveryOrderOfCalls() throws {
         let text = """
             ExInitializeRundownProtection R
