@@ -320,7 +320,8 @@ public final class CacheAwareRundownRef: Sendable {
     }
 
     @usableFromInline
-    func releaseSlow<H: RundownAtomicHooks>(processor: Int, count: UInt32, hooks: H) throws(RundownViolation) {
+    func releaseSlow<H: RundownAtomicHooks>(processor: Int, count: UInt32, hooks: H) throws(RundownViolation)
+    {
         if isFreed { throw .useAfterFree }
         if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
         let s = slot(processor)
@@ -384,7 +385,9 @@ public final class CacheAwareRundownRef: Sendable {
     /// ``waitForRelease()`` with `hooks` called before each atomic operation and futex call.
     public func waitForRelease<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) -> WaitOutcome {
         if isFreed { throw .useAfterFree }
-        guard let previousPhase = block.claim(as: WaitBlock.sweeping, hooks: hooks) else { throw .concurrentWait }
+        guard let previousPhase = block.claim(as: WaitBlock.sweeping, hooks: hooks) else {
+            throw .concurrentWait
+        }
         for i in 0..<number {
             hooks.atomicStep(.load(.slot(Int(i))))
             let v = slot(at: i).pointee.load(ordering: .sequentiallyConsistent)

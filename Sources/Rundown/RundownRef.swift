@@ -164,7 +164,9 @@ public final class RundownRef: Sendable {
             if block.isInUse(hooks) { throw .concurrentWait }
             return .staleReturnedAtOnce
         }
-        guard let previousPhase = block.claim(as: WaitBlock.waiting, hooks: hooks) else { throw .concurrentWait }
+        guard let previousPhase = block.claim(as: WaitBlock.waiting, hooks: hooks) else {
+            throw .concurrentWait
+        }
         hooks.atomicStep(.store(.event))
         block.event.pointee.store(0, ordering: .sequentiallyConsistent)
         var n: UInt = 0

@@ -45,7 +45,8 @@ public struct ParOptions: Sendable, Hashable {
             case "schedule": schedule = ParOptions.steps(value)
             case "granularity": granularity = Granularity(rawValue: value) ?? .call
             case "preemptions":
-                preemptions = Int(Lexer.integerValue(value).magnitude ?? UInt64(ParOptions.defaultPreemptions))
+                preemptions = Int(
+                    Lexer.integerValue(value).magnitude ?? UInt64(ParOptions.defaultPreemptions))
             default: break
             }
         }

@@ -45,7 +45,8 @@ import Testing
         #expect(!hung.isEmpty)
         #expect(
             hung.contains { entry in
-                entry.outcome.diagnostics.contains { $0.code == "RELEASE_AFTER_RUNDOWN" } && !entry.witness.isEmpty
+                entry.outcome.diagnostics.contains { $0.code == "RELEASE_AFTER_RUNDOWN" }
+                    && !entry.witness.isEmpty
             })
     }
 

@@ -391,7 +391,8 @@ extension Session {
         var made: Set<String> = []
         var run = ParScheduleRun()
         // A directed schedule (with its transcript) is run as written, whatever its preemptions.
-        let bound = collector.options.granularity == .atomic && !transcript ? collector.options.preemptions : nil
+        let bound =
+            collector.options.granularity == .atomic && !transcript ? collector.options.preemptions : nil
         var preemption = ParPreemption()
         while true {
             let all = enabledThreads(threads, collector: collector, made: made)
@@ -612,7 +613,8 @@ extension Session {
         // when lines move (as why-lines do); the JSON document also gives the number.
         let diagnostics = capture.diagnostics.sorted().map { diagnostic in
             let text = collector.lines.first { $0.location.line == diagnostic.line }?.sourceText.trimmed
-            return ParOutcome.DiagnosticEntry(code: diagnostic.code.rawValue, line: diagnostic.line, text: text)
+            return ParOutcome.DiagnosticEntry(
+                code: diagnostic.code.rawValue, line: diagnostic.line, text: text)
         }
         return ParOutcome(bindings: bindings, handles: states, blocked: blocked, diagnostics: diagnostics)
     }
@@ -819,6 +821,7 @@ struct ParPreemption {
 
     /// After `choice` ran (chosen among `enabled`).
     func after(_ choice: Int, enabled: [Int], threads: [ParThread]) -> ParPreemption {
-        ParPreemption(last: choice, used: used + (preempts(choice, enabled: enabled, threads: threads) ? 1 : 0))
+        ParPreemption(
+            last: choice, used: used + (preempts(choice, enabled: enabled, threads: threads) ? 1 : 0))
     }
 }

@@ -215,7 +215,11 @@ extension Session {
         case .release, .releaseEx:
             let ref = plain!
             perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { try ref.release(count: count, hooks: hooks) } else { try ref.release(count: count) }
+                if let hooks {
+                    try ref.release(count: count, hooks: hooks)
+                } else {
+                    try ref.release(count: count)
+                }
             }
         case .wait:
             let ref = plain!
