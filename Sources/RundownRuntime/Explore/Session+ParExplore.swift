@@ -505,7 +505,7 @@ extension Session {
             } else if worker.status == .idle {
                 worker.current = nil
                 pending.handle?.waiter = nil
-                if let object = pending.object { observer.unregister(worker, object: object) }
+                if let object = pending.object { observer.unregister(object: object) }
                 output("[\(worker.name)] returned from \(pending.display)")
                 if case .violation(let violation) = pending.result {
                     report(libraryViolation(violation, pending), sourceText: nil)

@@ -356,7 +356,7 @@ extension Session {
         case .violation(let violation):
             // A refused call changes nothing: only a refused wait had registered a waiter.
             if pending.operation.isWait {
-                if let object = pending.object { observer.unregister(worker, object: object) }
+                if let object = pending.object { observer.unregister(object: object) }
                 handle?.waiter = nil
             }
             report(libraryViolation(violation, pending), sourceText: sourceText)
@@ -374,7 +374,7 @@ extension Session {
                 bind(binding, .number(size), at: pending.location, sourceText: sourceText)
             }
         case .wait:
-            if let object = pending.object { observer.unregister(worker, object: object) }
+            if let object = pending.object { observer.unregister(object: object) }
             handle?.waiter = nil
         case .void:
             switch pending.operation {

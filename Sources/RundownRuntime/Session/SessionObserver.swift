@@ -5,15 +5,14 @@ import Synchronization
 /// and on the releasing thread that a release woke the waiter. It turns both into settle-gate
 /// transitions of the worker concerned, so the coordinator knows when everything has settled.
 final class SessionObserver: RundownObserver, @unchecked Sendable {
-    /// Workers inside a wait, by the object they wait on. Several at once only when waits race
-    /// (`.par`): one of them wins the wait block, the others are refused.
-    private let waiters = Mutex<[ObjectIdentifier: [Worker]]>([:])
+    /// Workers inside a wait, by the object they wait on.
+    private let waiters = Mutex<[ObjectIdentifier: Worker]>([:])
     /// Workers a release woke, in wake order, not yet reported.
     private let woken = Mutex<[Worker]>([])
 
     /// Waiters by object, kept after a wake until the wait returns: a woken waiter parks at
     /// its return step while a `.par` block is explored.
-    private let stepWaiters = Mutex<[ObjectIdentifier: [Worker]]>([:])
+    private let stepWaiters = Mutex<[ObjectIdentifier: Worker]>([:])
     /// While a `.par` block is explored: the worker granted the current step. Nil otherwise,
     /// and then step boundaries cost nothing.
     private let stepping = Mutex<Worker?>(nil)
@@ -25,27 +24,14 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
 
     /// The coordinator registers a wait before it hands the command to the thread.
     func register(waiter: Worker, on object: AnyObject) {
-        let id = ObjectIdentifier(object)
-        waiters.withLock {
-            if !($0[id]?.contains { $0 === waiter } ?? false) { $0[id, default: []].append(waiter) }
-        }
-        stepWaiters.withLock {
-            if !($0[id]?.contains { $0 === waiter } ?? false) { $0[id, default: []].append(waiter) }
-        }
+        waiters.withLock { $0[ObjectIdentifier(object)] = waiter }
+        stepWaiters.withLock { $0[ObjectIdentifier(object)] = waiter }
     }
 
-    /// Forgets `waiter` as a waiter of `object` (its wait returned, or was refused or reported).
-    func unregister(_ waiter: Worker, object: AnyObject) {
-        let id = ObjectIdentifier(object)
-        waiters.withLock { Self.remove(waiter, id, from: &$0) }
-        stepWaiters.withLock { Self.remove(waiter, id, from: &$0) }
-    }
-
-    private static func remove(
-        _ waiter: Worker, _ id: ObjectIdentifier, from map: inout [ObjectIdentifier: [Worker]]
-    ) {
-        map[id]?.removeAll { $0 === waiter }
-        if map[id]?.isEmpty == true { map[id] = nil }
+    /// Forgets the waiter of `object` (the wait returned without blocking, or was reported).
+    func unregister(object: AnyObject) {
+        _ = waiters.withLock { $0.removeValue(forKey: ObjectIdentifier(object)) }
+        _ = stepWaiters.withLock { $0.removeValue(forKey: ObjectIdentifier(object)) }
     }
 
     /// Turns step control on (a `.par` block is being explored) or off.
@@ -72,10 +58,7 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
         if point != .woke && atomicSteps.load(ordering: .sequentiallyConsistent) { return }
         let worker: Worker?
         if point == .woke {
-            // The waiter woken on this thread: blocked, or running once the release marked it.
-            worker = stepWaiters.withLock { map in
-                map[ObjectIdentifier(object)]?.first { $0.status == .blocked || $0.status == .running }
-            }
+            worker = stepWaiters.withLock { $0[ObjectIdentifier(object)] }
         } else {
             worker = stepping.withLock { $0 }
         }
@@ -83,24 +66,14 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     }
 
     func rundownWillBlock(_ object: AnyObject, outstanding: Int) {
-        // On the waiting thread: the one waiter of this object that is running.
-        let worker = waiters.withLock { $0[ObjectIdentifier(object)]?.first { $0.status == .running } }
+        let worker = waiters.withLock { $0[ObjectIdentifier(object)] }
         worker?.markBlocked()
     }
 
     func rundownDidWakeWaiter(_ object: AnyObject) {
-        // The waiter that slept on the block: blocked, or already parked at its return step
-        // (it can wake and park before this release reports the wake); else the first one.
-        let id = ObjectIdentifier(object)
-        let worker: Worker? = waiters.withLock { map in
-            guard let list = map[id],
-                let chosen = list.first(where: { $0.status == .blocked })
-                    ?? list.first(where: { $0.status == .paused && $0.pausePoint == .woke }) ?? list.first
-            else { return nil }
-            Self.remove(chosen, id, from: &map)
-            return chosen
+        guard let worker = waiters.withLock({ $0.removeValue(forKey: ObjectIdentifier(object)) }) else {
+            return
         }
-        guard let worker else { return }
         worker.markWoken()
         woken.withLock { $0.append(worker) }
     }
