@@ -210,6 +210,14 @@ public final class CacheAwareRundownRef: Sendable {
         return UnsafeMutablePointer<Atomic<UInt>>(bitPattern: slotBase &+ i &* stride).unsafelyUnwrapped
     }
 
+    /// The index of `processor`'s slot (for naming atomic steps). Never traps, so with
+    /// ``NoAtomicHooks`` (the name unused) the compiler drops it.
+    @inlinable
+    func slotIndex(_ processor: Int) -> Int {
+        let p = UInt(bitPattern: processor)
+        return Int(bitPattern: p < number ? p : p.remainderReportingOverflow(dividingBy: number).partialValue)
+    }
+
     @inlinable
     func slot(at index: UInt) -> UnsafeMutablePointer<Atomic<UInt>> {
         UnsafeMutablePointer<Atomic<UInt>>(bitPattern: slotBase &+ index &* stride).unsafelyUnwrapped
@@ -219,16 +227,27 @@ public final class CacheAwareRundownRef: Sendable {
     /// False once the wait has marked that slot (or the object is run down).
     @inlinable
     public func acquire(processor: Int, count: UInt32 = 1) throws(RundownViolation) -> Bool {
+        try acquire(processor: processor, count: count, hooks: NoAtomicHooks())
+    }
+
+    /// ``acquire(processor:count:)`` with `hooks` called before each atomic operation.
+    @inlinable
+    public func acquire<H: RundownAtomicHooks>(processor: Int, count: UInt32 = 1, hooks: H)
+        throws(RundownViolation) -> Bool
+    {
         let s = slot(processor)
+        hooks.atomicStep(.load(.slot(slotIndex(processor))))
         let v = s.pointee.load(ordering: .relaxed)
         if v & 1 == 0 && count &- 1 < 0x7FFF_FFFF {
+            hooks.atomicStep(.compareExchange(.slot(slotIndex(processor))))
             if s.pointee.compareExchange(
                 expected: v, desired: v &+ (UInt(count) &<< 1), ordering: .sequentiallyConsistent
             ).exchanged {
                 return true
             }
         }
-        return try acquireSlow(processor: processor, count: count)
+        if H.self == NoAtomicHooks.self { return try acquireSlow(processor: processor, count: count) }
+        return try acquireSlow(processor: processor, count: count, hooks: hooks)
     }
 
     /// ExReleaseRundownProtectionCacheAware(Ex) on `processor`'s slot, which need not be the
@@ -236,10 +255,20 @@ public final class CacheAwareRundownRef: Sendable {
     /// and wakes it when that reaches zero.
     @inlinable
     public func release(processor: Int, count: UInt32 = 1) throws(RundownViolation) {
+        try release(processor: processor, count: count, hooks: NoAtomicHooks())
+    }
+
+    /// ``release(processor:count:)`` with `hooks` called before each atomic operation.
+    @inlinable
+    public func release<H: RundownAtomicHooks>(processor: Int, count: UInt32 = 1, hooks: H)
+        throws(RundownViolation)
+    {
         let s = slot(processor)
+        hooks.atomicStep(.load(.slot(slotIndex(processor))))
         let v = s.pointee.load(ordering: .relaxed)
         let decrement = UInt(count) &<< 1
         if v & 1 == 0 && Int(bitPattern: v) >= Int(bitPattern: decrement) && count &- 1 < 0x7FFF_FFFF {
+            hooks.atomicStep(.compareExchange(.slot(slotIndex(processor))))
             if s.pointee.compareExchange(
                 expected: v, desired: v &- decrement, ordering: .sequentiallyConsistent
             )
@@ -247,24 +276,42 @@ public final class CacheAwareRundownRef: Sendable {
                 return
             }
         }
-        try releaseSlow(processor: processor, count: count)
+        if H.self == NoAtomicHooks.self { return try releaseSlow(processor: processor, count: count) }
+        try releaseSlow(processor: processor, count: count, hooks: hooks)
     }
 
     // MARK: - Slow paths
 
+    /// The slow paths of ordinary use: not generic, so the fast paths inlined into another
+    /// module call them directly.
     @usableFromInline @inline(never)
     func acquireSlow(processor: Int, count: UInt32) throws(RundownViolation) -> Bool {
+        try acquireSlow(processor: processor, count: count, hooks: NoAtomicHooks())
+    }
+
+    @usableFromInline @inline(never)
+    func releaseSlow(processor: Int, count: UInt32) throws(RundownViolation) {
+        try releaseSlow(processor: processor, count: count, hooks: NoAtomicHooks())
+    }
+
+    @usableFromInline
+    func acquireSlow<H: RundownAtomicHooks>(processor: Int, count: UInt32, hooks: H) throws(RundownViolation)
+        -> Bool
+    {
         if isFreed { throw .useAfterFree }
         if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
         let s = slot(processor)
+        let target = RundownAtomicTarget.slot(slotIndex(processor))
+        hooks.atomicStep(.load(target))
         var v = s.pointee.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 != 0 {
                 if v == Self.freedPoison { throw .useAfterFree }
-                if count == 0 && v == block.marked && block.isInUse { throw .countOutOfRange(0) }
+                if count == 0 && v == block.marked && block.isInUse(hooks) { throw .countOutOfRange(0) }
                 return false
             }
             if count == 0 { return true }
+            hooks.atomicStep(.compareExchange(target))
             let (exchanged, seen) = s.pointee.compareExchange(
                 expected: v, desired: v &+ (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
             if exchanged { return true }
@@ -272,11 +319,14 @@ public final class CacheAwareRundownRef: Sendable {
         }
     }
 
-    @usableFromInline @inline(never)
-    func releaseSlow(processor: Int, count: UInt32) throws(RundownViolation) {
+    @usableFromInline
+    func releaseSlow<H: RundownAtomicHooks>(processor: Int, count: UInt32, hooks: H) throws(RundownViolation)
+    {
         if isFreed { throw .useAfterFree }
         if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
         let s = slot(processor)
+        let target = RundownAtomicTarget.slot(slotIndex(processor))
+        hooks.atomicStep(.load(target))
         var v = s.pointee.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 == 0 {
@@ -287,6 +337,7 @@ public final class CacheAwareRundownRef: Sendable {
                 // threads acquire on one slot and release on another, so the library does not
                 // ask it: the contract checker does, from the ledger, while every thread is
                 // settled. (Spec §3.11: the kernel does not check either.)
+                hooks.atomicStep(.compareExchange(target))
                 let (exchanged, seen) = s.pointee.compareExchange(
                     expected: v, desired: v &- (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
                 if exchanged { return }
@@ -302,10 +353,18 @@ public final class CacheAwareRundownRef: Sendable {
                 // 1 means completed. (Deciding "completed" from slot 0 having bit 0 set refused
                 // a legitimate release when the next wait had marked slot 0 in between: that
                 // wait then waited forever for the refused reference.)
-                if s != slot(at: 0) { return try releaseSlow(processor: 0, count: count) }
+                if s != slot(at: 0) {
+                    if hooks.refusesRedirectToMarkedSlotZero {
+                        hooks.atomicStep(.load(.slot(0)))
+                        if slot(at: 0).pointee.load(ordering: .sequentiallyConsistent) & 1 != 0 {
+                            throw .releaseAfterRundown(.completed)
+                        }
+                    }
+                    return try releaseSlow(processor: 0, count: count, hooks: hooks)
+                }
                 throw .releaseAfterRundown(.completed)
             }
-            if try block.release(count: count) {
+            if try block.release(count: count, hooks: hooks) {
                 observer?.rundownDidWakeWaiter(self)
             }
             return
@@ -320,16 +379,26 @@ public final class CacheAwareRundownRef: Sendable {
     /// the object stale, not completed. A wait on a stale or completed object is refused
     /// (`waitAfterRundown`): the kernel has no shortcut there and hangs.
     public func waitForRelease() throws(RundownViolation) -> WaitOutcome {
+        try waitForRelease(hooks: NoAtomicHooks())
+    }
+
+    /// ``waitForRelease()`` with `hooks` called before each atomic operation and futex call.
+    public func waitForRelease<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) -> WaitOutcome {
         if isFreed { throw .useAfterFree }
-        guard let previousPhase = block.claim(as: WaitBlock.sweeping) else { throw .concurrentWait }
+        guard let previousPhase = block.claim(as: WaitBlock.sweeping, hooks: hooks) else {
+            throw .concurrentWait
+        }
         for i in 0..<number {
+            hooks.atomicStep(.load(.slot(Int(i))))
             let v = slot(at: i).pointee.load(ordering: .sequentiallyConsistent)
             if v & 1 != 0 {
                 block.phase.pointee.store(previousPhase, ordering: .sequentiallyConsistent)
                 throw v == Self.freedPoison ? .useAfterFree : .waitAfterRundown
             }
         }
+        hooks.atomicStep(.store(.count))
         block.count.pointee.store(0, ordering: .sequentiallyConsistent)
+        hooks.atomicStep(.store(.event))
         block.event.pointee.store(0, ordering: .sequentiallyConsistent)
         var total: UInt = 0
         for i in 0..<number {
@@ -341,42 +410,59 @@ public final class CacheAwareRundownRef: Sendable {
                     throw .useAfterFree
                 }
             }
+            hooks.atomicStep(.exchange(.slot(Int(i))))
             let old = slot(at: i).pointee.exchange(block.marked, ordering: .sequentiallyConsistent)
             total &+= old
         }
         if total == 0 {
+            hooks.atomicStep(.store(.phase))
             block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
             return .noHolders
         }
         // Unsigned: the holder count may reach 2^63 - 1 (spec §7.8). Slots that went negative
         // (released on another processor) cancel out in the modular sum.
         let n = Int(truncatingIfNeeded: total >> 1)
+        hooks.atomicStep(.add(.count))
         let before = block.count.pointee.wrappingAdd(n, ordering: .sequentiallyConsistent).oldValue
+        hooks.atomicStep(.store(.phase))
         block.phase.pointee.store(WaitBlock.waiting, ordering: .sequentiallyConsistent)
         if before == 0 &- n {
+            hooks.atomicStep(.store(.phase))
             block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
             return .drainedBeforeBlocking
         }
+        hooks.atomicStep(.load(.event))
         if block.event.pointee.load(ordering: .acquiring) == 0 {
-            let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
-            observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
-            block.sleepUntilSignalled()
-            observer?.rundownStep(self, at: .woke)
+            hooks.atomicStep(.futexWait)
+            // The observer hears of the sleep only if the event is still clear right before the
+            // futex wait: a release may have signalled since the check above.
+            let slept = block.sleepUntilSignalled {
+                let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
+                observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
+            }
+            if slept { observer?.rundownStep(self, at: .woke) }
         }
+        hooks.atomicStep(.store(.phase))
         block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
         return .blocked
     }
 
     /// ExRundownCompletedCacheAware: every slot exactly 1. Needs a preceding wait.
     public func rundownCompleted() throws(RundownViolation) {
+        try rundownCompleted(hooks: NoAtomicHooks())
+    }
+
+    /// ``rundownCompleted()`` with `hooks` called before each atomic operation.
+    public func rundownCompleted<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) {
         if isFreed { throw .useAfterFree }
-        if block.isInUse { throw .completedWhileWaiting }
-        if slotWords().contains(where: { $0 & 1 == 0 }) { throw .completedWithoutWait }
+        if block.isInUse(hooks) { throw .completedWhileWaiting }
+        if slotWords(hooks).contains(where: { $0 & 1 == 0 }) { throw .completedWithoutWait }
         for i in 0..<number {
             if i > 0 {
                 observer?.rundownStep(self, at: .completedSlot(Int(i)))
                 if isFreed { throw .useAfterFree }
             }
+            hooks.atomicStep(.exchange(.slot(Int(i))))
             _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent)
         }
     }
@@ -388,19 +474,26 @@ public final class CacheAwareRundownRef: Sendable {
     /// slot 0 up, so a thread that acquires on a slot cleared early and releases on one not
     /// yet cleared is redirected to slot 0 instead of hitting a stale slot.
     public func reinitialize() throws(RundownViolation) {
+        try reinitialize(hooks: NoAtomicHooks())
+    }
+
+    /// ``reinitialize()`` with `hooks` called before each atomic operation.
+    public func reinitialize<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) {
         if isFreed { throw .useAfterFree }
-        if block.isInUse { throw .reinitWhileWaiting }
-        if slotWords().contains(where: { $0 & 1 == 0 }) { throw .reinitWithoutRundown }
+        if block.isInUse(hooks) { throw .reinitWhileWaiting }
+        if slotWords(hooks).contains(where: { $0 & 1 == 0 }) { throw .reinitWithoutRundown }
         for i in 0..<number {
             if i > 0 {
                 observer?.rundownStep(self, at: .reinitializeSlot(pass: 0, slot: Int(i)))
                 if isFreed { throw .useAfterFree }
             }
+            hooks.atomicStep(.exchange(.slot(Int(i))))
             _ = slot(at: i).pointee.exchange(1, ordering: .sequentiallyConsistent)
         }
         for i in 0..<number {
             observer?.rundownStep(self, at: .reinitializeSlot(pass: 1, slot: Int(i)))
             if isFreed { throw .useAfterFree }
+            hooks.atomicStep(.exchange(.slot(Int(i))))
             _ = slot(at: i).pointee.exchange(0, ordering: .sequentiallyConsistent)
         }
     }
@@ -513,8 +606,13 @@ public final class CacheAwareRundownRef: Sendable {
 
     // MARK: - Helpers
 
-    func slotWords() -> [UInt] {
-        (0..<number).map { slot(at: $0).pointee.load(ordering: .sequentiallyConsistent) }
+    func slotWords() -> [UInt] { slotWords(NoAtomicHooks()) }
+
+    func slotWords<H: RundownAtomicHooks>(_ hooks: H) -> [UInt] {
+        (0..<number).map {
+            hooks.atomicStep(.load(.slot(Int($0))))
+            return slot(at: $0).pointee.load(ordering: .sequentiallyConsistent)
+        }
     }
 
     static func alignUp(_ address: UInt) -> UInt {

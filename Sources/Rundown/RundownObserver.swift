@@ -28,4 +28,6 @@ public enum RundownStepPoint: Sendable, Hashable {
     case reinitializeSlot(pass: Int, slot: Int)
     /// A waiter was woken and is about to return from its wait.
     case woke
+    /// Before an atomic operation (`.par granularity=atomic`, through ``RundownAtomicHooks``).
+    case atomic(RundownAtomicStep)
 }

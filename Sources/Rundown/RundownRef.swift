@@ -38,45 +38,77 @@ public final class RundownRef: Sendable {
     /// Returns false once a rundown has begun (waiting, stale or completed). Never blocks.
     @inlinable
     public func acquire(count: UInt32 = 1) throws(RundownViolation) -> Bool {
+        try acquire(count: count, hooks: NoAtomicHooks())
+    }
+
+    /// ``acquire(count:)`` with `hooks` called before each atomic operation.
+    @inlinable
+    public func acquire<H: RundownAtomicHooks>(count: UInt32 = 1, hooks: H) throws(RundownViolation) -> Bool {
+        hooks.atomicStep(.load(.word))
         let v = word.load(ordering: .relaxed)
         if v & 1 == 0 && count &- 1 < 0x7FFF_FFFF {
+            hooks.atomicStep(.compareExchange(.word))
             if word.compareExchange(
                 expected: v, desired: v &+ (UInt(count) &<< 1), ordering: .sequentiallyConsistent
             ).exchanged {
                 return true
             }
         }
-        return try acquireSlow(count: count)
+        if H.self == NoAtomicHooks.self { return try acquireSlow(count: count) }
+        return try acquireSlow(count: count, hooks: hooks)
     }
 
     /// ExReleaseRundownProtection(Ex): removes `count` holders; while a waiter waits, the
     /// release that brings its count to zero wakes it. Never blocks.
     @inlinable
     public func release(count: UInt32 = 1) throws(RundownViolation) {
+        try release(count: count, hooks: NoAtomicHooks())
+    }
+
+    /// ``release(count:)`` with `hooks` called before each atomic operation.
+    @inlinable
+    public func release<H: RundownAtomicHooks>(count: UInt32 = 1, hooks: H) throws(RundownViolation) {
+        hooks.atomicStep(.load(.word))
         let v = word.load(ordering: .relaxed)
         let decrement = UInt(count) &<< 1
         if v & 1 == 0 && v >= decrement && count &- 1 < 0x7FFF_FFFF {
+            hooks.atomicStep(.compareExchange(.word))
             if word.compareExchange(expected: v, desired: v &- decrement, ordering: .sequentiallyConsistent)
                 .exchanged
             {
                 return
             }
         }
-        try releaseSlow(count: count)
+        if H.self == NoAtomicHooks.self { return try releaseSlow(count: count) }
+        try releaseSlow(count: count, hooks: hooks)
     }
 
     // MARK: - Slow paths
 
+    /// The slow paths of ordinary use: not generic, so the fast paths inlined into another
+    /// module call them directly.
     @usableFromInline @inline(never)
     func acquireSlow(count: UInt32) throws(RundownViolation) -> Bool {
+        try acquireSlow(count: count, hooks: NoAtomicHooks())
+    }
+
+    @usableFromInline @inline(never)
+    func releaseSlow(count: UInt32) throws(RundownViolation) {
+        try releaseSlow(count: count, hooks: NoAtomicHooks())
+    }
+
+    @usableFromInline
+    func acquireSlow<H: RundownAtomicHooks>(count: UInt32, hooks: H) throws(RundownViolation) -> Bool {
         if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
+        hooks.atomicStep(.load(.word))
         var v = word.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 != 0 {
-                if count == 0 && v != 1 && block.isInUse { throw .countOutOfRange(0) }
+                if count == 0 && v != 1 && block.isInUse(hooks) { throw .countOutOfRange(0) }
                 return false
             }
             if count == 0 { return true }
+            hooks.atomicStep(.compareExchange(.word))
             let (exchanged, seen) = word.compareExchange(
                 expected: v, desired: v &+ (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
             if exchanged { return true }
@@ -84,9 +116,10 @@ public final class RundownRef: Sendable {
         }
     }
 
-    @usableFromInline @inline(never)
-    func releaseSlow(count: UInt32) throws(RundownViolation) {
+    @usableFromInline
+    func releaseSlow<H: RundownAtomicHooks>(count: UInt32, hooks: H) throws(RundownViolation) {
         if count > 0x7FFF_FFFF { throw .countOutOfRange(count) }
+        hooks.atomicStep(.load(.word))
         var v = word.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 == 0 {
@@ -95,6 +128,7 @@ public final class RundownRef: Sendable {
                 if holders < UInt(count) {
                     throw .releaseWithoutAcquire(outstanding: Int(holders), requested: count)
                 }
+                hooks.atomicStep(.compareExchange(.word))
                 let (exchanged, seen) = word.compareExchange(
                     expected: v, desired: v &- (UInt(count) &<< 1), ordering: .sequentiallyConsistent)
                 if exchanged { return }
@@ -102,7 +136,7 @@ public final class RundownRef: Sendable {
                 continue
             }
             if v == 1 { throw .releaseAfterRundown(.completed) }
-            if try block.release(count: count) {
+            if try block.release(count: count, hooks: hooks) {
                 observer?.rundownDidWakeWaiter(self)
             }
             return
@@ -117,50 +151,76 @@ public final class RundownRef: Sendable {
     /// Sleeps on a futex when there are holders (no spinning, no polling); returns at once when
     /// there are none. A wait on a stale word returns at once (see ``WaitOutcome``).
     public func waitForRelease() throws(RundownViolation) -> WaitOutcome {
+        try waitForRelease(hooks: NoAtomicHooks())
+    }
+
+    /// ``waitForRelease()`` with `hooks` called before each atomic operation and futex call.
+    public func waitForRelease<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) -> WaitOutcome {
+        hooks.atomicStep(.compareExchange(.word))
         var v = word.compareExchange(expected: 0, desired: 1, ordering: .sequentiallyConsistent).original
         if v == 0 { return .noHolders }
         if v == 1 { return .alreadyCompleted }
         if v & 1 != 0 {
-            if block.isInUse { throw .concurrentWait }
+            if block.isInUse(hooks) { throw .concurrentWait }
             return .staleReturnedAtOnce
         }
-        guard let previousPhase = block.claim(as: WaitBlock.waiting) else { throw .concurrentWait }
+        guard let previousPhase = block.claim(as: WaitBlock.waiting, hooks: hooks) else {
+            throw .concurrentWait
+        }
+        hooks.atomicStep(.store(.event))
         block.event.pointee.store(0, ordering: .sequentiallyConsistent)
         var n: UInt = 0
         while true {
             if v & 1 != 0 {
                 // Another waiter took the fast path (0 → 1) while this one was looping.
+                hooks.atomicStep(.store(.phase))
                 block.phase.pointee.store(previousPhase, ordering: .sequentiallyConsistent)
                 throw .concurrentWait
             }
             n = v >> 1
+            hooks.atomicStep(.store(.count))
             block.count.pointee.store(Int(n), ordering: .sequentiallyConsistent)
+            hooks.atomicStep(.compareExchange(.word))
             let (exchanged, seen) = word.compareExchange(
                 expected: v, desired: block.marked, ordering: .sequentiallyConsistent)
             if exchanged { break }
             v = seen
         }
         if n == 0 {
+            hooks.atomicStep(.store(.phase))
             block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
             return .drainedBeforeBlocking
         }
+        hooks.atomicStep(.load(.event))
         if block.event.pointee.load(ordering: .acquiring) == 0 {
-            let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
-            observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
-            block.sleepUntilSignalled()
-            observer?.rundownStep(self, at: .woke)
+            hooks.atomicStep(.futexWait)
+            // The observer hears of the sleep only if the event is still clear right before the
+            // futex wait: a release may have signalled since the check above.
+            let slept = block.sleepUntilSignalled {
+                let outstanding = block.count.pointee.load(ordering: .sequentiallyConsistent)
+                observer?.rundownWillBlock(self, outstanding: max(outstanding, 0))
+            }
+            if slept { observer?.rundownStep(self, at: .woke) }
         }
+        hooks.atomicStep(.store(.phase))
         block.phase.pointee.store(WaitBlock.returned, ordering: .sequentiallyConsistent)
         return .blocked
     }
 
     /// ExRundownCompleted: after a wait, makes the word exactly 1 (completed). Idempotent.
     public func rundownCompleted() throws(RundownViolation) {
+        try rundownCompleted(hooks: NoAtomicHooks())
+    }
+
+    /// ``rundownCompleted()`` with `hooks` called before each atomic operation.
+    public func rundownCompleted<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) {
+        hooks.atomicStep(.load(.word))
         var v = word.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 == 0 { throw .completedWithoutWait }
             if v == 1 { return }
-            if block.isInUse { throw .completedWhileWaiting }
+            if block.isInUse(hooks) { throw .completedWhileWaiting }
+            hooks.atomicStep(.compareExchange(.word))
             let (exchanged, seen) = word.compareExchange(
                 expected: v, desired: 1, ordering: .sequentiallyConsistent)
             if exchanged { return }
@@ -170,10 +230,17 @@ public final class RundownRef: Sendable {
 
     /// ExReInitializeRundownProtection: from stale or completed, live again with no holders.
     public func reinitialize() throws(RundownViolation) {
+        try reinitialize(hooks: NoAtomicHooks())
+    }
+
+    /// ``reinitialize()`` with `hooks` called before each atomic operation.
+    public func reinitialize<H: RundownAtomicHooks>(hooks: H) throws(RundownViolation) {
+        hooks.atomicStep(.load(.word))
         var v = word.load(ordering: .sequentiallyConsistent)
         while true {
             if v & 1 == 0 { throw .reinitWithoutRundown }
-            if v != 1 && block.isInUse { throw .reinitWhileWaiting }
+            if v != 1 && block.isInUse(hooks) { throw .reinitWhileWaiting }
+            hooks.atomicStep(.compareExchange(.word))
             let (exchanged, seen) = word.compareExchange(
                 expected: v, desired: 0, ordering: .sequentiallyConsistent)
             if exchanged { return }

@@ -54,17 +54,22 @@ struct WaitBlock: Sendable {
     }
 
     /// True while a waiter owns the block (sweeping or waiting).
-    var isInUse: Bool {
+    var isInUse: Bool { isInUse(NoAtomicHooks()) }
+
+    func isInUse<H: RundownAtomicHooks>(_ hooks: H) -> Bool {
+        hooks.atomicStep(.load(.phase))
         let p = phase.pointee.load(ordering: .sequentiallyConsistent)
         return p == Self.sweeping || p == Self.waiting
     }
 
     /// Claims the block for a new wait: fails when another wait is in progress.
     /// Returns the phase to restore if the wait is abandoned.
-    func claim(as newPhase: UInt32) -> UInt32? {
+    func claim<H: RundownAtomicHooks>(as newPhase: UInt32, hooks: H) -> UInt32? {
+        hooks.atomicStep(.load(.phase))
         var current = phase.pointee.load(ordering: .sequentiallyConsistent)
         while true {
             if current == Self.sweeping || current == Self.waiting { return nil }
+            hooks.atomicStep(.compareExchange(.phase))
             let (exchanged, seen) = phase.pointee.compareExchange(
                 expected: current, desired: newPhase, ordering: .sequentiallyConsistent)
             if exchanged { return current }
@@ -72,12 +77,20 @@ struct WaitBlock: Sendable {
         }
     }
 
-    /// Sleeps until the event is signalled, then consumes the signal (auto-reset).
-    func sleepUntilSignalled() {
+    /// Sleeps until the event is signalled. `beforeSleeping` runs once, right before the first
+    /// futex wait, only if the event is still clear then; returns whether it ran (the thread
+    /// slept, or was about to).
+    func sleepUntilSignalled(beforeSleeping: () -> Void) -> Bool {
         let word = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
+        var slept = false
         while event.pointee.load(ordering: .acquiring) == 0 {
+            if !slept {
+                slept = true
+                beforeSleeping()
+            }
             _ = rd_futex_wait(word, 0)
         }
+        return slept
     }
 
     /// Count, event and phase, for ``restoreState(_:)``.
@@ -96,8 +109,12 @@ struct WaitBlock: Sendable {
     }
 
     /// Signals the event and wakes the waiter.
-    func signal() {
+    func signal() { signal(hooks: NoAtomicHooks()) }
+
+    func signal<H: RundownAtomicHooks>(hooks: H) {
+        hooks.atomicStep(.store(.event))
         event.pointee.store(1, ordering: .releasing)
+        hooks.atomicStep(.futexWake)
         _ = rd_futex_wake(UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self), 1)
     }
 
@@ -107,33 +124,37 @@ struct WaitBlock: Sendable {
     /// a cache-aware sweep is still running the count may be negative and is not checked. The
     /// release that brings the count to exactly zero signals the waiter and reports it.
     /// Returns true when it signalled.
-    func release(count requested: UInt32) throws(RundownViolation) -> Bool {
+    func release<H: RundownAtomicHooks>(count requested: UInt32, hooks: H) throws(RundownViolation) -> Bool {
         let c = Int(requested)
+        hooks.atomicStep(.load(.phase))
         let p = phase.pointee.load(ordering: .sequentiallyConsistent)
         if p == Self.idle || p == Self.returned { throw .releaseAfterRundown(.stale) }
         // Spec §7.7: Count 0 would pass the "reached zero" test of a drained block.
         if requested == 0 { throw .countOutOfRange(0) }
         if p == Self.waiting {
+            hooks.atomicStep(.load(.count))
             var current = count.pointee.load(ordering: .sequentiallyConsistent)
             while true {
                 if current < c {
                     throw .releaseWithoutAcquire(outstanding: max(current, 0), requested: requested)
                 }
+                hooks.atomicStep(.compareExchange(.count))
                 let (exchanged, seen) = count.pointee.compareExchange(
                     expected: current, desired: current - c, ordering: .sequentiallyConsistent)
                 if exchanged { break }
                 current = seen
             }
             if current == c {
-                signal()
+                signal(hooks: hooks)
                 return true
             }
             return false
         }
         // Sweeping: the waiter has not added the total yet.
+        hooks.atomicStep(.add(.count))
         let before = count.pointee.wrappingSubtract(c, ordering: .sequentiallyConsistent).oldValue
         if before == c {
-            signal()
+            signal(hooks: hooks)
             return true
         }
         return false

@@ -96,6 +96,10 @@ extension DiagnosticCode {
             "`rdsh stress` observed an outcome that exploration of the block does not allow"
         case .badBudget:
             "a `budget=` that is not a number of schedules in range"
+        case .badGranularity:
+            "a `granularity=` other than `call` or `atomic`"
+        case .badPreemptions:
+            "a `preemptions=` that is negative or not a number in range"
         }
     }
 
@@ -445,6 +449,10 @@ extension DiagnosticCode {
             "`rdsh stress` ran a `.par` block on free-running threads and one run ended in an outcome that is not in the block's explored outcome table (compared on what a free run can observe: bindings, handle states, holders and slots, blocked threads, and the library's refusals). The message gives the outcome and the run number. Either the implementation does something the API model does not allow (a bug in `Sources/Rundown`), or the exploration missed it (a bug in the explorer, or a budget too small to be exhaustive). Fix: run `rdsh explore` on the block and compare; report it with the script."
         case .badBudget:
             "`.par budget=N` sets the most schedules explored; N goes from 1 to 10000000. Past the budget rdsh samples seeded random schedules and says `not exhaustive`. Fix: give a number in range."
+        case .badGranularity:
+            "`.par granularity=call` (the default) makes each routine call one step, with the documented step points inside the cache-aware sweeps; `granularity=atomic` makes every atomic operation of rdsh's own library a step (each load, compare-and-swap, exchange, add and store on a word, slot or wait block, and each futex wait and wake), to check the implementation itself. Any other value is refused and the block is not explored. Fix: write `granularity=atomic` or leave the option out."
+        case .badPreemptions:
+            "`.par preemptions=K` bounds the preemptions of a `granularity=atomic` exploration: switches away from a thread that stopped inside a call while it could still go on (switches between calls, and away from a blocked thread, are free). K goes from 0 to 100; the default is 2, which finds most bugs (CHESS, loom). A negative or non-numeric K is refused and the block is not explored. Fix: give a number in range."
         }
     }
 }

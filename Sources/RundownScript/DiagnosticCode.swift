@@ -61,6 +61,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
     case badSchedule = "BAD_SCHEDULE"
     case badBudget = "BAD_BUDGET"
     case stressOutcome = "STRESS_OUTCOME"
+    case badGranularity = "BAD_GRANULARITY"
+    case badPreemptions = "BAD_PREEMPTIONS"
 
     /// Looks a code up by its printed name, ignoring case (`.help syntax` works).
     public init?(name: String) {
@@ -107,7 +109,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Hashable {
         case .syntax, .badArgument, .readFailed, .recordFailed, .encoding, .lineTooLong:
             .input
         case .parUnmatchedEnd, .parUnterminated, .parNested, .parThreadRequired, .parRebind, .parDirective,
-            .badGuard, .badSchedule, .badBudget, .stressOutcome:
+            .badGuard, .badSchedule, .badBudget, .stressOutcome, .badGranularity, .badPreemptions:
             .par
         }
     }

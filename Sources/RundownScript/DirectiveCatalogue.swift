@@ -121,7 +121,9 @@ public enum DirectiveCatalogue {
         DirectiveSpec(
             name: ".par",
             parameters: [
-                DirectiveParameter("budget=N seed=S schedule=\"A.1 W.1 ...\"", .topic, optional: true)
+                DirectiveParameter(
+                    "budget=N seed=S schedule=\"A.1 W.1 ...\" granularity=call|atomic preemptions=K", .topic,
+                    optional: true)
             ],
             summary: "Open a block of threads whose lines run in every order (closed by .end)",
             details: """
@@ -136,7 +138,12 @@ public enum DirectiveCatalogue {
                 blocks (its begin and its return are two steps) and the cache-aware wait, \
                 completed and reinitialize (one slot per step). `budget=N` bounds the schedules \
                 (default 100000; past it, seeded random sampling, `seed=S`). \
-                `schedule="A.1 W.1 ..."` runs that one schedule with the full transcript. After \
+                `schedule="A.1 W.1 ..."` runs that one schedule with the full transcript. \
+                `granularity=atomic` makes every atomic operation of rdsh's own library a step \
+                (each load, compare-and-swap, exchange, add and store, each futex wait and wake), \
+                to check the implementation itself; it explores schedules with at most \
+                `preemptions=K` preemptions (default 2: switches away from a thread stopped inside \
+                a call that could go on; switches between calls are free). After \
                 `.end` the session continues in the state of the canonical schedule (at each \
                 step, the first enabled line in written order).
                 """),

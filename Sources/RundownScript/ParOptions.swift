@@ -1,7 +1,18 @@
 /// The options of a `.par` block, read from its directive's `key=value` arguments.
 public struct ParOptions: Sendable, Hashable {
     /// The option names `.par` accepts.
-    public static let keys = ["budget", "seed", "schedule"]
+    public static let keys = ["budget", "seed", "schedule", "granularity", "preemptions"]
+    /// What one step of the exploration is.
+    public enum Granularity: String, Sendable, Hashable, CaseIterable {
+        /// One routine call, with the documented step points inside cache-aware sweeps.
+        case call
+        /// One atomic operation (or futex call) of the library.
+        case atomic
+    }
+    /// Default preemption bound at `granularity=atomic`.
+    public static let defaultPreemptions = 2
+    /// Largest `preemptions=` accepted.
+    public static let maximumPreemptions = 100
     /// Default largest number of schedules run for one block.
     public static let defaultBudget = 100_000
     /// Largest `budget=` accepted.
@@ -15,6 +26,10 @@ public struct ParOptions: Sendable, Hashable {
     public var seed = ParOptions.defaultSeed
     /// `schedule="A.1 W.1"`: run exactly these steps with the full transcript.
     public var schedule: [ScheduleStep]?
+    /// `granularity=`: calls (the default) or atomic operations.
+    public var granularity = Granularity.call
+    /// `preemptions=K`: the preemption bound at `granularity=atomic`.
+    public var preemptions = ParOptions.defaultPreemptions
 
     public init() {}
 
@@ -28,6 +43,10 @@ public struct ParOptions: Sendable, Hashable {
             case "budget": budget = Int(Lexer.integerValue(value).magnitude ?? 1)
             case "seed": seed = Lexer.integerValue(value).magnitude ?? ParOptions.defaultSeed
             case "schedule": schedule = ParOptions.steps(value)
+            case "granularity": granularity = Granularity(rawValue: value) ?? .call
+            case "preemptions":
+                preemptions = Int(
+                    Lexer.integerValue(value).magnitude ?? UInt64(ParOptions.defaultPreemptions))
             default: break
             }
         }

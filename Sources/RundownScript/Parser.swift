@@ -468,6 +468,23 @@ private struct Context {
                         .badArgument, "seed must be a number 0 ... \(UInt32.max), got \(describe(value))",
                         at: value, notes: [usage])
                 }
+            case "granularity":
+                guard value.kind == .word, ParOptions.Granularity(rawValue: value.text) != nil else {
+                    throw error(
+                        .badGranularity,
+                        "granularity must be call or atomic, got \(describe(value))", at: value,
+                        notes: [usage])
+                }
+            case "preemptions":
+                let (negative, magnitude) = Lexer.integerValue(value.text)
+                guard value.kind == .integer, let magnitude, !negative,
+                    magnitude <= UInt64(ParOptions.maximumPreemptions)
+                else {
+                    throw error(
+                        .badPreemptions,
+                        "preemptions must be a number 0 ... \(ParOptions.maximumPreemptions), got \(describe(value))",
+                        at: value, notes: [usage])
+                }
             default:
                 guard value.kind == .string || value.kind == .word else {
                     throw error(

@@ -65,7 +65,9 @@ import Testing
             Self.race.replacingOccurrences(of: ".par", with: ".par schedule=\"W.1 A.1 A.2\""), in: dir)
         let r = try Rdsh.run(["run", "race.rdsh"], directory: dir)
         #expect(r.status == 1)
-        #expect(r.stdout.contains("W.1: W: ExWaitForRundownProtectionRelease R\nA.1: A: ExAcquireRundownProtection R"))
+        #expect(
+            r.stdout.contains(
+                "W.1: W: ExWaitForRundownProtectionRelease R\nA.1: A: ExAcquireRundownProtection R"))
         #expect(r.stdout.contains("FALSE"))
         #expect(r.stderr.contains("error[RELEASE_AFTER_RUNDOWN]"))
     }

@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func everyCodeIsExplained() {
-        #expect(DiagnosticCode.allCases.count == 46)
+        #expect(DiagnosticCode.allCases.count == 48)
         for code in DiagnosticCode.allCases {
             #expect(code.rawValue == code.rawValue.uppercased())
             #expect(DiagnosticCode(name: code.rawValue.lowercased()) == code)

@@ -147,12 +147,15 @@ public struct ParReport: Sendable {
     public var run: Int?
     /// In the order they were first reached.
     public var entries: [Entry]
+    /// At `granularity=atomic`: the preemption bound the schedules kept to.
+    public var preemptionBound: Int? = nil
 
     /// The header line and one line per outcome.
     public var lines: [String] {
         let schedulesText = "\(schedules) schedule\(schedules == 1 ? "" : "s")"
         let outcomesText = "\(entries.count) outcome\(entries.count == 1 ? "" : "s")"
-        let how = exhaustive ? "exhaustive" : "not exhaustive (budget \(budget), seed=\(seed))"
+        var how = exhaustive ? "exhaustive" : "not exhaustive (budget \(budget), seed=\(seed))"
+        if let preemptionBound { how += ", atomic steps, preemptions <= \(preemptionBound)" }
         var lines = ["par: \(schedulesText), \(outcomesText), \(how)"]
         for entry in entries {
             let count = "\(entry.schedules) schedule\(entry.schedules == 1 ? "" : "s")"

@@ -8,6 +8,10 @@ extension ParReport {
             "\"exhaustive\":\(exhaustive)", "\"budget\":\(budget)", "\"seed\":\(seed)",
         ]
         if let run { fields.append("\"run\":\(run)") }
+        if let preemptionBound {
+            fields.append("\"granularity\":\"atomic\"")
+            fields.append("\"preemptions\":\(preemptionBound)")
+        }
         fields.append("\"outcomes\":[" + entries.map(\.json).joined(separator: ",") + "]")
         return "{" + fields.joined(separator: ",") + "}"
     }

@@ -71,8 +71,13 @@ extension Session {
                 ParThread(name: name, worker: worker, lines: collector.lines.filter { $0.thread == name }))
         }
         let start = saveParStart()
-        observer.setExploring(true)
-        defer { observer.setExploring(false) }
+        let atomic = collector.options.granularity == .atomic
+        observer.setExploring(true, atomic: atomic)
+        atomicStepping = atomic
+        defer {
+            observer.setExploring(false)
+            atomicStepping = false
+        }
 
         if let wanted = collector.options.schedule {
             runDirectedSchedule(wanted, threads: threads, collector: collector, start: start)
@@ -135,7 +140,8 @@ extension Session {
         _ = enabledThreads(threads, collector: collector, made: made)
         search.anchors = [(0, saveParNode(threads, made: made))]
         if let root = depthFirst(
-            threads, collector: collector, path: [], steps: [], made: &made, search: search, record: record)
+            threads, collector: collector, path: [], steps: [], made: &made, search: search,
+            preemption: ParPreemption(), record: record)
         {
             exhaustive = true
             represented = root.total
@@ -156,9 +162,11 @@ extension Session {
             // Not exhaustive: the schedules that ran to their end, each counted once.
             represented = entries.reduce(0) { $0 + $1.schedules }
         }
-        return ParReport(
+        var report = ParReport(
             file: file, line: collector.location.line, schedules: represented, exhaustive: exhaustive,
             budget: budget, seed: collector.options.seed, run: parStatistics?.run, entries: entries)
+        if collector.options.granularity == .atomic { report.preemptionBound = collector.options.preemptions }
+        return report
     }
 
     /// The depth-first search below the current state (reached by `path`). Returns the
@@ -169,7 +177,8 @@ extension Session {
     /// there: usually none or a few, not the whole prefix.
     private func depthFirst(
         _ threads: [ParThread], collector: ParCollector, path: [Int], steps: [ScheduleStep],
-        made: inout Set<String>, search: ParSearch, record: (ParOutcome, [ScheduleStep]) -> Void
+        made: inout Set<String>, search: ParSearch, preemption: ParPreemption,
+        record: (ParOutcome, [ScheduleStep]) -> Void
     ) -> ParSubtree? {
         let enabled = enabledThreads(threads, collector: collector, made: made)
         if enabled.isEmpty {
@@ -178,8 +187,14 @@ extension Session {
             record(outcome, steps)
             return ParSubtree(outcomes: [outcome: .init(count: 1, suffix: [])], order: [outcome], total: 1)
         }
-        let key = search.caching ? stateKey(threads, made: made) : ""
-        if search.caching, let cached = search.cache[key] {
+        // At atomic granularity a thread parked inside a call holds values it loaded, which no
+        // key sees: states are remembered only where no thread is parked inside a call.
+        let bound = collector.options.granularity == .atomic ? collector.options.preemptions : nil
+        let caching =
+            search.caching
+            && (bound == nil || threads.allSatisfy { if case .paused = $0.phase { false } else { true } })
+        let key = caching ? stateKey(threads, made: made) + preemption.key : ""
+        if caching, let cached = search.cache[key] {
             search.cacheHits += 1
             return cached
         }
@@ -194,7 +209,8 @@ extension Session {
         }
         defer { if anchored { search.anchors.removeLast() } }
         var result = ParSubtree(outcomes: [:], order: [], total: 0)
-        for (position, choice) in enabled.enumerated() {
+        let allowed = bound.map { preemption.allowed(enabled, threads: threads, bound: $0) } ?? enabled
+        for (position, choice) in allowed.enumerated() {
             if position > 0 {
                 // Back to this node: the deepest saved state above it, then the steps since.
                 search.runs += 1
@@ -214,7 +230,8 @@ extension Session {
             guard
                 let child = depthFirst(
                     threads, collector: collector, path: path + [choice], steps: steps + [step],
-                    made: &made, search: search, record: record)
+                    made: &made, search: search,
+                    preemption: preemption.after(choice, enabled: enabled, threads: threads), record: record)
             else { return nil }
             for outcome in child.order {
                 let entry = child.outcomes[outcome]!
@@ -227,7 +244,7 @@ extension Session {
             }
             result.total = saturatingSum(result.total, child.total)
         }
-        if search.caching { search.cache[key] = result }
+        if caching { search.cache[key] = result }
         return result
     }
 
@@ -291,6 +308,8 @@ extension Session {
 
     /// An upper bound on the raw interleavings: the multinomial of the threads' most steps.
     func interleavingBound(_ collector: ParCollector, threads: [ParThread]) -> Double {
+        // Atomic steps per call depend on the values read: no bound is known in advance.
+        if collector.options.granularity == .atomic { return .infinity }
         var slots = options.processors
         for name in handleOrder {
             if let handle = handles[name], case .cacheAware(let ref) = handle.value {
@@ -374,11 +393,17 @@ extension Session {
         beginSchedule(threads, start: start)
         var made: Set<String> = []
         var run = ParScheduleRun()
+        // A directed schedule (with its transcript) is run as written, whatever its preemptions.
+        let bound =
+            collector.options.granularity == .atomic && !transcript ? collector.options.preemptions : nil
+        var preemption = ParPreemption()
         while true {
-            let enabled = enabledThreads(threads, collector: collector, made: made)
-            if enabled.isEmpty { break }
+            let all = enabledThreads(threads, collector: collector, made: made)
+            if all.isEmpty { break }
+            let enabled = bound.map { preemption.allowed(all, threads: threads, bound: $0) } ?? all
             guard let pick = choose(run.decisions.count, enabled), let chosen = enabled.firstIndex(of: pick)
             else { break }
+            preemption = preemption.after(pick, enabled: all, threads: threads)
             run.decisions.append((enabled, chosen))
             let thread = threads[pick]
             thread.steps += 1
@@ -477,7 +502,10 @@ extension Session {
             }
             worker.resumeStep()
             _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-            if worker.status == .idle {
+            if worker.status == .paused {
+                // Atomic granularity: the woken waiter parks again before its next atomic step.
+                thread.phase = .paused(started)
+            } else if worker.status == .idle {
                 worker.current = nil
                 pending.handle?.waiter = nil
                 if let object = pending.object { observer.unregister(object: object) }
@@ -535,6 +563,7 @@ extension Session {
         case .completedSlot(let slot): "sets slot \(slot) to 1"
         case .reinitializeSlot(let pass, let slot): "sets slot \(slot) to \(pass == 0 ? 1 : 0)"
         case .woke: "returns"
+        case .atomic(let step): "\(step)"
         case nil: "continues"
         }
     }
@@ -587,7 +616,8 @@ extension Session {
         // when lines move (as why-lines do); the JSON document also gives the number.
         let diagnostics = capture.diagnostics.sorted().map { diagnostic in
             let text = collector.lines.first { $0.location.line == diagnostic.line }?.sourceText.trimmed
-            return ParOutcome.DiagnosticEntry(code: diagnostic.code.rawValue, line: diagnostic.line, text: text)
+            return ParOutcome.DiagnosticEntry(
+                code: diagnostic.code.rawValue, line: diagnostic.line, text: text)
         }
         return ParOutcome(bindings: bindings, handles: states, blocked: blocked, diagnostics: diagnostics)
     }
@@ -762,4 +792,39 @@ public struct ParStatistics: Sendable, Equatable {
 func saturatingSum(_ a: Int, _ b: Int) -> Int {
     let (sum, overflow) = a.addingReportingOverflow(b)
     return overflow ? Int.max : sum
+}
+
+/// The preemptions a schedule has used at atomic granularity, and the thread that ran last.
+///
+/// A preemption is a switch away from the thread that ran last while it is parked inside a
+/// call and could go on (CHESS counts the same way); switches between calls, and away from a
+/// thread that blocked or finished, are free. So `preemptions=0` still explores every order of
+/// whole calls.
+struct ParPreemption {
+    var last: Int?
+    var used = 0
+
+    /// Part of the state key: the same state with fewer preemptions left has fewer futures.
+    var key: String { "|L\(last ?? -1)P\(used)" }
+
+    /// True when running `choice` next preempts the thread that ran last.
+    func preempts(_ choice: Int, enabled: [Int], threads: [ParThread]) -> Bool {
+        guard let last, last != choice, enabled.contains(last) else { return false }
+        switch threads[last].phase {
+        case .paused, .woken: return true
+        case .idle, .blocked: return false
+        }
+    }
+
+    /// The enabled threads that stay within `bound` preemptions.
+    func allowed(_ enabled: [Int], threads: [ParThread], bound: Int) -> [Int] {
+        if used < bound { return enabled }
+        return enabled.filter { !preempts($0, enabled: enabled, threads: threads) }
+    }
+
+    /// After `choice` ran (chosen among `enabled`).
+    func after(_ choice: Int, enabled: [Int], threads: [ParThread]) -> ParPreemption {
+        ParPreemption(
+            last: choice, used: used + (preempts(choice, enabled: enabled, threads: threads) ? 1 : 0))
+    }
 }

@@ -192,28 +192,48 @@ extension Session {
             default: break
             }
         }
+        // `.par granularity=atomic`: the stepped routines get hooks; otherwise the very calls
+        // a library user makes (the hooks compiled away).
+        let hooks =
+            atomicStepping
+            ? AtomicStepHooks(worker: worker, refusesRedirectToMarkedSlotZero: reintroducesRedirectBug) : nil
         switch pending.operation {
         case .initialize:
             let ref = plain!
             perform(pending, on: worker) { () throws(RundownViolation) in try ref.initialize() }
         case .reinitialize:
             let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.reinitialize() }
+            perform(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { try ref.reinitialize(hooks: hooks) } else { try ref.reinitialize() }
+            }
         case .acquire, .acquireEx:
             let ref = plain!
-            run(pending, on: worker) { () throws(RundownViolation) in .boolean(try ref.acquire(count: count))
+            run(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { return .boolean(try ref.acquire(count: count, hooks: hooks)) }
+                return .boolean(try ref.acquire(count: count))
             }
         case .release, .releaseEx:
             let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.release(count: count) }
+            perform(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks {
+                    try ref.release(count: count, hooks: hooks)
+                } else {
+                    try ref.release(count: count)
+                }
+            }
         case .wait:
             let ref = plain!
             observer.register(waiter: worker, on: ref)
             pending.handle?.waiter = worker
-            run(pending, on: worker) { () throws(RundownViolation) in .wait(try ref.waitForRelease()) }
+            run(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { return .wait(try ref.waitForRelease(hooks: hooks)) }
+                return .wait(try ref.waitForRelease())
+            }
         case .completed:
             let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.rundownCompleted() }
+            perform(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { try ref.rundownCompleted(hooks: hooks) } else { try ref.rundownCompleted() }
+            }
         case .sizeOf:
             let processors = options.processors
             run(pending, on: worker) { .size(CacheAwareRundownRef.size(processorCount: processors)) }
@@ -247,24 +267,36 @@ extension Session {
         case .acquireCacheAware, .acquireCacheAwareEx:
             let ref = cacheAware!
             run(pending, on: worker) { () throws(RundownViolation) in
-                .boolean(try ref.acquire(processor: cpu, count: count))
+                if let hooks { return .boolean(try ref.acquire(processor: cpu, count: count, hooks: hooks)) }
+                return .boolean(try ref.acquire(processor: cpu, count: count))
             }
         case .releaseCacheAware, .releaseCacheAwareEx:
             let ref = cacheAware!
             perform(pending, on: worker) { () throws(RundownViolation) in
-                try ref.release(processor: cpu, count: count)
+                if let hooks {
+                    try ref.release(processor: cpu, count: count, hooks: hooks)
+                } else {
+                    try ref.release(processor: cpu, count: count)
+                }
             }
         case .waitCacheAware:
             let ref = cacheAware!
             observer.register(waiter: worker, on: ref)
             pending.handle?.waiter = worker
-            run(pending, on: worker) { () throws(RundownViolation) in .wait(try ref.waitForRelease()) }
+            run(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { return .wait(try ref.waitForRelease(hooks: hooks)) }
+                return .wait(try ref.waitForRelease())
+            }
         case .completedCacheAware:
             let ref = cacheAware!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.rundownCompleted() }
+            perform(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { try ref.rundownCompleted(hooks: hooks) } else { try ref.rundownCompleted() }
+            }
         case .reinitializeCacheAware:
             let ref = cacheAware!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.reinitialize() }
+            perform(pending, on: worker) { () throws(RundownViolation) in
+                if let hooks { try ref.reinitialize(hooks: hooks) } else { try ref.reinitialize() }
+            }
         }
     }
 

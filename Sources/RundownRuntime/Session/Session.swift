@@ -53,6 +53,12 @@ public final class Session {
     /// While a block is explored: output is not printed and diagnostics are collected here as
     /// part of the schedule's outcome instead of being reported.
     var parCapture: ParCapture?
+    /// True while a `.par granularity=atomic` block runs: calls get ``AtomicStepHooks``.
+    var atomicStepping = false
+    /// Test seam: `.par granularity=atomic` calls bring back the fixed redirect bug (see
+    /// ``RundownAtomicHooks/refusesRedirectToMarkedSlotZero``), so a test can show the
+    /// exploration finds the hang it caused.
+    @_spi(Testing) public var reintroducesRedirectBug = false
     /// State caching in `.par` exploration (on by default; tests turn it off to compare).
     public var parReduction = true
     /// The work done by the last explored block.

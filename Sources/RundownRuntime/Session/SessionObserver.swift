@@ -18,6 +18,9 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     private let stepping = Mutex<Worker?>(nil)
     /// True while a `.par` block is explored.
     private let exploring = Atomic<Bool>(false)
+    /// True while a `.par granularity=atomic` block is explored: the atomic hooks make the
+    /// steps, so the routines' own step points (sweep, completed, reinitialize) do not pause.
+    private let atomicSteps = Atomic<Bool>(false)
 
     /// The coordinator registers a wait before it hands the command to the thread.
     func register(waiter: Worker, on object: AnyObject) {
@@ -32,8 +35,9 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     }
 
     /// Turns step control on (a `.par` block is being explored) or off.
-    func setExploring(_ on: Bool) {
+    func setExploring(_ on: Bool, atomic: Bool = false) {
         exploring.store(on, ordering: .sequentiallyConsistent)
+        atomicSteps.store(on && atomic, ordering: .sequentiallyConsistent)
         if !on { stepping.withLock { $0 = nil } }
     }
 
@@ -51,6 +55,7 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
 
     func rundownStep(_ object: AnyObject, at point: RundownStepPoint) {
         guard exploring.load(ordering: .sequentiallyConsistent) else { return }
+        if point != .woke && atomicSteps.load(ordering: .sequentiallyConsistent) { return }
         let worker: Worker?
         if point == .woke {
             worker = stepWaiters.withLock { $0[ObjectIdentifier(object)] }

@@ -115,11 +115,19 @@ final class Worker: @unchecked Sendable {
     func pauseForStep(at point: RundownStepPoint) {
         pausePoint = point
         baton.store(1)
-        if transition(from: .running, to: .paused) {
-            gate.leave()
-        } else if !transition(from: .blocked, to: .paused) {
-            baton.store(0)
-            return
+        // A release's markWoken may move blocked -> running between the two attempts: try
+        // again then, or the thread would run past its step boundary.
+        while true {
+            if transition(from: .running, to: .paused) {
+                gate.leave()
+                break
+            }
+            if transition(from: .blocked, to: .paused) { break }
+            let now = status
+            if now != .running && now != .blocked {
+                baton.store(0)
+                return
+            }
         }
         var spins = 0
         while baton.load() != 0 {
