@@ -1,6 +1,5 @@
-import RundownScript
-
 @_spi(Testing) import RundownRuntime
+import RundownScript
 
 /// libFuzzer entry point: one input is one script. It runs through the same path as `rdsh run`
 /// (bytes, encoding checks, lexer, parser, checker, real threads), then, when it is UTF-8, line

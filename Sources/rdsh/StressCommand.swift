@@ -90,7 +90,8 @@ struct StressCommand: ParsableCommand {
             }
             if session.lastStressReports.isEmpty && session.lastParReports.isEmpty {
                 withoutBlocks.append(file)
-                StandardError.write("error: \(file) has no .par block that ran: rdsh stress runs .par blocks only")
+                StandardError.write(
+                    "error: \(file) has no .par block that ran: rdsh stress runs .par blocks only")
             }
             if !json {
                 for report in session.lastStressReports {

@@ -38,7 +38,9 @@ struct Rdsh {
         for (k, v) in environment { env[k] = v }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
-        let input = Pipe(), output = Pipe(), error = Pipe()
+        let input = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error
@@ -60,7 +62,8 @@ struct Rdsh {
         return Result(
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self)
-                + (killed ? "\n[test] rdsh \(arguments.joined(separator: " ")) killed after \(timeout) s\n" : ""),
+                + (killed
+                    ? "\n[test] rdsh \(arguments.joined(separator: " ")) killed after \(timeout) s\n" : ""),
             status: killed ? 137 : process.terminationStatus)
     }
 

@@ -49,15 +49,20 @@ struct TranscriptRoundTripTests {
             let target = file.replacingOccurrences(of: ".rdsh", with: ".record.rdsh")
             let directory = root.appendingPathComponent(file).deletingLastPathComponent()
             let name = URL(fileURLWithPath: target).lastPathComponent
-            let processors = metadata.split(separator: "\n").first { $0.hasPrefix("#% processors:") }
-                .map { ".processors " + $0.dropFirst("#% processors:".count).trimmingCharacters(in: .whitespaces) + "\n" } ?? ""
+            let processors =
+                metadata.split(separator: "\n").first { $0.hasPrefix("#% processors:") }
+                .map {
+                    ".processors " + $0.dropFirst("#% processors:".count).trimmingCharacters(in: .whitespaces)
+                        + "\n"
+                } ?? ""
             try Rdsh.run(
                 ["-i"], stdin: ".record \(name)\n" + processors + typed + "\n",
                 environment: ["RDSH_HISTORY": ""], directory: directory)
             let url = root.appendingPathComponent(target)
             var out = try String(contentsOf: url, encoding: .utf8)
             if !processors.isEmpty, out.hasPrefix(processors) { out.removeFirst(processors.count) }
-            try (metadata + (metadata.isEmpty ? "" : "\n") + out).write(to: url, atomically: true, encoding: .utf8)
+            try (metadata + (metadata.isEmpty ? "" : "\n") + out).write(
+                to: url, atomically: true, encoding: .utf8)
             recorded.append(target)
         }
         let test = try Rdsh.run(["test"] + recorded, directory: root, timeout: 120)

@@ -1,24 +1,18 @@
 import RundownScript
 import Testing
 
-@_spi(Testing) import RundownRuntime
+@_spi(Testing) @testable import RundownRuntime
 
 /// Random scripts from a fixed seed (all 19 routines, several threads, plain and cache-aware
 /// handles, misuse included), checked after every command: the ledger's outstanding total is
 /// the library's holder count, every why-line's counts add up to it, and nothing traps.
 @Suite("Accounting property: ledger = library, why-lines add up", .timeLimit(.minutes(2)))
 struct AccountingPropertyTests {
-    /// SplitMix64: small, seedable, the same sequence on every machine.
+    /// The explorer's seeded generator (SplitMix64): the same scripts on every machine.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        var generator: SplitMix
+        init(state: UInt64) { generator = SplitMix(seed: state) }
+        mutating func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
     }
 
@@ -53,10 +47,14 @@ struct AccountingPropertyTests {
         case 33: return prefix + "ExInitializeRundownProtection \(any ?? p)"
         case 34: return prefix + "\(c) = ExAllocateCacheAwareRundownProtection NonPagedPoolNx 'Prop'"
         case 35: return prefix + "ExFreeCacheAwareRundownProtection \(any ?? c)"
-        case 36: return prefix + "ExInitializeRundownProtectionCacheAware \(c) \(rng.pick(["344", "344", "32", "100"]))"
+        case 36:
+            return prefix
+                + "ExInitializeRundownProtectionCacheAware \(c) \(rng.pick(["344", "344", "32", "100"]))"
         case 37: return prefix + "n = ExSizeOfRundownProtectionCacheAware"
         case 38: return ".cpu \(rng.pick(threads)) \(rng.below(6))"
-        default: return ".irql \(rng.pick(threads)) \(rng.pick(["PASSIVE_LEVEL", "PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL"]))"
+        default:
+            return
+                ".irql \(rng.pick(threads)) \(rng.pick(["PASSIVE_LEVEL", "PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL"]))"
         }
     }
 
@@ -80,7 +78,8 @@ struct AccountingPropertyTests {
             let sink = CapturingSink()
             let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: sink)
             for (number, line) in lines.enumerated() {
-                session.execute(line: line, location: SourceLocation(file: "prop\(index).rdsh", line: number + 1))
+                session.execute(
+                    line: line, location: SourceLocation(file: "prop\(index).rdsh", line: number + 1))
                 commands += 1
                 let problems = session.accountingProblems()
                 if !problems.isEmpty {
@@ -97,7 +96,9 @@ struct AccountingPropertyTests {
                     let colon = text[range.upperBound...].firstRange(of: ": ")
                 else { continue }
                 let head = text[..<range.lowerBound].split(separator: " ")
-                guard let stated = head.first(where: { Int($0) != nil }).flatMap({ Int($0) }) else { continue }
+                guard let stated = head.first(where: { Int($0) != nil }).flatMap({ Int($0) }) else {
+                    continue
+                }
                 let sum = Session.whyLineSum(String(text[colon.upperBound...]))
                 if sum != stated {
                     failures.append("script \(index): why-line adds up to \(sum), states \(stated): \(text)")
@@ -147,7 +148,8 @@ struct AccountingPropertyTests {
             B: ExAcquireRundownProtection R
             W: ExWaitForRundownProtectionRelease R
             """)
-        #expect(second.lines.contains("    2 references outstanding on R: 2 by B (ExAcquireRundownProtection R)"))
+        #expect(
+            second.lines.contains("    2 references outstanding on R: 2 by B (ExAcquireRundownProtection R)"))
         let third = transcript(
             """
             .processors 4

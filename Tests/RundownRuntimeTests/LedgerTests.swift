@@ -18,7 +18,9 @@ import Testing
         checked(ledger)
         ledger.released(thread: "A", count: 1)
         checked(ledger)
-        #expect(ledger.describe() == "2 by A (ExAcquireRundownProtectionEx R 2), 1 by B (ExAcquireRundownProtection R)")
+        #expect(
+            ledger.describe()
+                == "2 by A (ExAcquireRundownProtectionEx R 2), 1 by B (ExAcquireRundownProtection R)")
         #expect(ledger.held(by: "A") == 2)
     }
 
@@ -44,7 +46,9 @@ import Testing
         #expect(ledger.describe() == "1 by Dpc0 (Acq C), 4 by Dpc1 (AcqEx C 4), less 2 released by Dpc3")
         #expect(ledger.held(by: "Dpc1") == 0, "no reference of Dpc1's is known to be outstanding")
         ledger.acquired(thread: "B", count: 2, call: "Acq C")
-        #expect(ledger.describe() == "1 by Dpc0 (Acq C), 4 by Dpc1 (AcqEx C 4), less 2 released by Dpc3; 2 by B (Acq C)")
+        #expect(
+            ledger.describe()
+                == "1 by Dpc0 (Acq C), 4 by Dpc1 (AcqEx C 4), less 2 released by Dpc3; 2 by B (Acq C)")
         // Dpc1 gives back its own: the group shrinks, its net with it.
         ledger.released(thread: "Dpc1", count: 3)
         checked(ledger)

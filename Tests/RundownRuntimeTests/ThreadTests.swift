@@ -82,7 +82,8 @@ import Testing
                 "error[DEADLOCK]: thread W is still blocked in ExWaitForRundownProtectionRelease R"))
         #expect(
             lines.contains(
-                "note: 2 references on R never released: acquired 1 by A (ExAcquireRundownProtection R), 1 by main (ExAcquireRundownProtection R)"))
+                "note: 2 references on R never released: acquired 1 by A (ExAcquireRundownProtection R), 1 by main (ExAcquireRundownProtection R)"
+            ))
         #expect(session.threadDescription("W") == "W: cpu=0 irql=PASSIVE_LEVEL idle")
         #expect(session.describe(handle: "R") == "R: state=waiting holders=2 waiter=W")
     }

@@ -79,7 +79,8 @@ final class Counter: @unchecked Sendable {
             let now = rd_now_ns()
             if now >= deadline {
                 Issue.record(
-                    "waited \(testDeadlineSeconds) s for \(n) event(s), saw \(current)", sourceLocation: sourceLocation)
+                    "waited \(testDeadlineSeconds) s for \(n) event(s), saw \(current)",
+                    sourceLocation: sourceLocation)
                 return false
             }
             _ = rd_futex_wait_timeout(raw, current, deadline - now)

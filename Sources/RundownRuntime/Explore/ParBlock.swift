@@ -113,7 +113,8 @@ public struct ParOutcome: Hashable, Sendable {
         if !blocked.isEmpty { parts.append("blocked " + blocked.joined(separator: " ")) }
         for diagnostic in diagnostics {
             parts.append(
-                diagnostic.text.map { "\(diagnostic.code) at \"\($0)\"" } ?? "\(diagnostic.code) line \(diagnostic.line)")
+                diagnostic.text.map { "\(diagnostic.code) at \"\($0)\"" }
+                    ?? "\(diagnostic.code) line \(diagnostic.line)")
         }
         summary = parts.joined(separator: ", ")
     }

@@ -39,7 +39,7 @@ extension ParReport.Entry {
         }
         let diagnostics = outcome.diagnostics.map {
             "{\"code\":\(JSONText.string($0.code)),\"line\":\($0.line)"
-                    + ($0.text.map { ",\"text\":\(JSONText.string($0))" } ?? "") + "}"
+                + ($0.text.map { ",\"text\":\(JSONText.string($0))" } ?? "") + "}"
         }
         return "{" + (extra.map { $0 + "," } ?? "")
             + "\"bindings\":{\(bindings.joined(separator: ","))},"
@@ -49,9 +49,9 @@ extension ParReport.Entry {
     }
 }
 
-/// JSON string literals.
-enum JSONText {
-    static func string(_ text: String) -> String {
+/// JSON string literals (also the bench's).
+package enum JSONText {
+    package static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

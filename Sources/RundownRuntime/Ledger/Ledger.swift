@@ -45,7 +45,8 @@ struct Ledger: Sendable {
         }
 
         static func == (a: Holdings, b: Holdings) -> Bool {
-            a.total == b.total && a.calls.elementsEqual(b.calls, by: { $0.text == $1.text && $0.count == $1.count })
+            a.total == b.total
+                && a.calls.elementsEqual(b.calls, by: { $0.text == $1.text && $0.count == $1.count })
         }
     }
 
@@ -116,7 +117,8 @@ struct Ledger: Sendable {
 
         static func == (a: Group, b: Group) -> Bool {
             a.acquired == b.acquired && a.releasedTotal == b.releasedTotal
-                && a.released.elementsEqual(b.released, by: { $0.thread == $1.thread && $0.count == $1.count })
+                && a.released.elementsEqual(
+                    b.released, by: { $0.thread == $1.thread && $0.count == $1.count })
         }
     }
 
@@ -242,12 +244,15 @@ struct Ledger: Sendable {
     var fingerprint: String {
         func text(_ accounts: Accounts) -> String {
             accounts.live.map { entry in
-                entry.thread + ":" + entry.holdings.calls.map { "\($0.count)*\($0.text)" }.joined(separator: "+")
+                entry.thread + ":"
+                    + entry.holdings.calls.map { "\($0.count)*\($0.text)" }.joined(separator: "+")
             }.joined(separator: ",")
         }
         var out = text(exact)
         if let group {
-            out += "|" + text(group.acquired) + "-" + group.released.map { "\($0.count)*\($0.thread)" }.joined(separator: ",")
+            out +=
+                "|" + text(group.acquired) + "-"
+                + group.released.map { "\($0.count)*\($0.thread)" }.joined(separator: ",")
         }
         return out
     }
@@ -268,7 +273,9 @@ struct Ledger: Sendable {
                 if !accounts.ordered.contains(thread) { return "\(name): \(thread) missing from the order" }
                 sum += holdings.total
             }
-            if sum != accounts.total { return "\(name): total \(accounts.total) but holdings add up to \(sum)" }
+            if sum != accounts.total {
+                return "\(name): total \(accounts.total) but holdings add up to \(sum)"
+            }
             if accounts.order.count != accounts.ordered.count || Set(accounts.order) != accounts.ordered {
                 return "\(name): the thread order repeats a thread or misses one"
             }

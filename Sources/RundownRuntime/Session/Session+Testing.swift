@@ -51,13 +51,15 @@ extension Session {
             }
             if handle.ledger.total != holders {
                 problems.append(
-                    "\(name): ledger says \(handle.ledger.total) outstanding, the \(snapshot.state) object \(holders)")
+                    "\(name): ledger says \(handle.ledger.total) outstanding, the \(snapshot.state) object \(holders)"
+                )
             }
             if handle.ledger.total > 0 {
                 let sum = Self.whyLineSum(handle.ledger.describe())
                 if sum != handle.ledger.total {
                     problems.append(
-                        "\(name): why-line '\(handle.ledger.describe())' adds up to \(sum), not \(handle.ledger.total)")
+                        "\(name): why-line '\(handle.ledger.describe())' adds up to \(sum), not \(handle.ledger.total)"
+                    )
                 }
             }
         }
