@@ -34,26 +34,18 @@ struct ExploreCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutputGuard.install()
         var options = SessionOptions()
         if let processors { options.processors = processors }
         var reports: [ParReport] = []
         var failed = false
+        var unreadable = false
         for file in files {
-            let sink = DiagnosticsOnlySink(TerminalSink(colour: RunCommand.colourOnStderr))
-            let session = Session(options: options, sink: sink)
-            switch ScriptFile.read(file) {
-            case .success(let bytes):
-                session.runScript(bytes: bytes, file: file)
-                if session.errorCount > 0 { failed = true }
-            case .failure(let failure):
-                let diagnostic = Diagnostic(.readFailed, "cannot read '\(file)': \(failure.reason)")
-                sink.emit(
-                    TranscriptEntry(
-                        kind: .diagnostic(.error), text: diagnostic.headline, sourceLine: nil, file: file,
-                        diagnostic: diagnostic))
-                sink.commandFinished()
-                failed = true
+            guard case .ran(let session, let scriptFailed) = BlockScriptRun.run(file, options: options) else {
+                unreadable = true
+                continue
             }
+            failed = failed || scriptFailed
             if !json {
                 for report in session.lastParReports {
                     print("\(report.file):\(report.line):")
@@ -63,7 +55,8 @@ struct ExploreCommand: ParsableCommand {
             reports += session.lastParReports
         }
         if json { print(ParReport.json(reports)) }
-        if failed { throw ExitCode(1) }
+        if unreadable { throw ExitCode(ExitStatus.usage) }
+        if failed { throw ExitCode(ExitStatus.failure) }
     }
 }
 

@@ -59,11 +59,13 @@ struct StressCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutputGuard.install()
         var options = SessionOptions()
         if let processors { options.processors = processors }
         var reports: [StressReport] = []
         var failed = false
         var withoutBlocks: [String] = []
+        var unreadable = false
         let found: [String]
         do {
             found = try TestDiscovery.find(paths: files).files
@@ -71,23 +73,14 @@ struct StressCommand: ParsableCommand {
             throw UsageFailure(message: error.message, hints: error.hint.map { [$0] } ?? [])
         }
         for file in found {
-            let sink = DiagnosticsOnlySink(TerminalSink(colour: RunCommand.colourOnStderr))
-            let session = Session(options: options, sink: sink)
-            session.stressRuns = n
-            switch ScriptFile.read(file) {
-            case .success(let bytes):
-                session.runScript(bytes: bytes, file: file)
-                if session.errorCount > 0 { failed = true }
-            case .failure(let failure):
-                let diagnostic = Diagnostic(.readFailed, "cannot read '\(file)': \(failure.reason)")
-                sink.emit(
-                    TranscriptEntry(
-                        kind: .diagnostic(.error), text: diagnostic.headline, sourceLine: nil, file: file,
-                        diagnostic: diagnostic))
-                sink.commandFinished()
-                failed = true
+            guard
+                case .ran(let session, let scriptFailed) = BlockScriptRun.run(
+                    file, options: options, configure: { $0.stressRuns = n })
+            else {
+                unreadable = true
                 continue
             }
+            failed = failed || scriptFailed
             if session.lastStressReports.isEmpty && session.lastParReports.isEmpty {
                 withoutBlocks.append(file)
                 StandardError.write(
@@ -106,7 +99,7 @@ struct StressCommand: ParsableCommand {
             }
         }
         if json { print(StressReport.json(reports)) }
-        if !withoutBlocks.isEmpty { throw ExitCode(ExitStatus.usage) }
+        if unreadable || !withoutBlocks.isEmpty { throw ExitCode(ExitStatus.usage) }
         if failed { throw ExitCode(ExitStatus.failure) }
     }
 }

@@ -252,6 +252,24 @@ import Testing
         #expect(try Self.shell("\"$RDSH\" test a.rdsh >/dev/null", in: dir.url).status == 0)
     }
 
+    /// `rdsh explore` and `rdsh stress` print reports too: a lost one is an error, and a script
+    /// that cannot be read is exit 2, as for `rdsh run`.
+    @Test(.timeLimit(.minutes(1))) func exploreAndStressOutputLostIsAnError() throws {
+        let dir = try Dir()
+        try dir.write(
+            "p.rdsh",
+            "ExInitializeRundownProtection R\n.par\nA: ok = ExAcquireRundownProtection R\nA: if ok ExReleaseRundownProtection R\nW: ExWaitForRundownProtectionRelease R\n.end\n"
+        )
+        for command in ["\"$RDSH\" explore p.rdsh", "\"$RDSH\" stress -n 100 p.rdsh"] {
+            let lost = try Self.shell("\(command) >/dev/full", in: dir.url)
+            #expect(lost.status != 0, "\(command)")
+            #expect(lost.stderr.contains("rdsh: error: cannot write to standard output"), "\(lost.stderr)")
+            #expect(try Self.shell("\(command) >/dev/null", in: dir.url).status == 0, "\(command)")
+        }
+        #expect(try dir.rdsh(["explore", "missing.rdsh"]).status == 2)
+        #expect(try dir.rdsh(["stress", "-n", "10", "p.rdsh", "missing.rdsh"]).status == 2)
+    }
+
     @Test(.timeLimit(.minutes(1))) func benchOutputLostIsAnError() throws {
         let dir = try Dir()
         let result = try Self.shell(
