@@ -121,52 +121,39 @@ import Testing
     /// tmux on a private server.
     @Test func hintShowsTheRemainingParametersAndShrinks() throws {
         try Self.expectPasses(
-            #"""
-            import subprocess, time
-            SOCKET = ["tmux", "-L", "rdsh-repl-test-%d" % os.getpid()]
-            def tmux(*args):
-                return subprocess.run(SOCKET + list(args), check=True, capture_output=True, text=True).stdout
-            def screen():
-                return tmux("capture-pane", "-p", "-t", "t")
-            def screen_has(text, timeout=10):
-                deadline = time.time() + timeout
-                while time.time() < deadline:
-                    shown = screen()
-                    if text in shown:
-                        return shown
-                    time.sleep(0.05)
-                raise AssertionError("screen never showed %r:\n%s" % (text, shown))
-            def screen_lacks(text, timeout=10):
-                deadline = time.time() + timeout
-                while time.time() < deadline:
-                    shown = screen()
-                    if text not in shown:
-                        return shown
-                    time.sleep(0.05)
-                raise AssertionError("screen still shows %r:\n%s" % (text, shown))
-            command = "env TERM=xterm EDITRC=/dev/null RDSH_HISTORY= NO_COLOR=1 LANG=C.UTF-8 '%s'" % RDSH
-            tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "30", command)
-            try:
-                screen_has("rdsh>")  # (capture-pane drops trailing blanks)
-                tmux("send-keys", "-t", "t", "-l", "ExAcquireRundownProtectionEx ")
-                screen_has("<RunRef> <Count>  -> BOOLEAN")
-                # Each argument typed drops its parameter from the hint.
-                tmux("send-keys", "-t", "t", "-l", "R ")
-                screen_lacks("<RunRef>")
-                screen_has("<Count>  -> BOOLEAN")
-                tmux("send-keys", "-t", "t", "-l", "2 ")
-                screen_lacks("<Count>")
-                screen_has("-> BOOLEAN")
-                # Tab on a unique prefix shows the completed line.
-                tmux("send-keys", "-t", "t", "C-u")
-                tmux("send-keys", "-t", "t", "-l", "ExSizeOfRundownProtectionCa")
-                tmux("send-keys", "-t", "t", "Tab")
-                screen_has("rdsh> ExSizeOfRundownProtectionCacheAware ")
-                tmux("send-keys", "-t", "t", "Enter")
-                screen_has("344")
-            finally:
-                subprocess.run(SOCKET + ["kill-server"], capture_output=True)
-            """#)
+            ReplPolishTests.screenPrelude
+                + #"""
+                def screen_lacks(text, timeout=10):
+                    deadline = time.time() + timeout
+                    while time.time() < deadline:
+                        shown = screen()
+                        if text not in shown:
+                            return shown
+                        time.sleep(0.05)
+                    raise AssertionError("screen still shows %r:\n%s" % (text, shown))
+                command = "env TERM=xterm EDITRC=/dev/null RDSH_HISTORY= NO_COLOR=1 LANG=C.UTF-8 '%s'" % RDSH
+                tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "30", command)
+                try:
+                    screen_has("rdsh>")  # (capture-pane drops trailing blanks)
+                    tmux("send-keys", "-t", "t", "-l", "ExAcquireRundownProtectionEx ")
+                    screen_has("<RunRef> <Count>  -> BOOLEAN")
+                    # Each argument typed drops its parameter from the hint.
+                    tmux("send-keys", "-t", "t", "-l", "R ")
+                    screen_lacks("<RunRef>")
+                    screen_has("<Count>  -> BOOLEAN")
+                    tmux("send-keys", "-t", "t", "-l", "2 ")
+                    screen_lacks("<Count>")
+                    screen_has("-> BOOLEAN")
+                    # Tab on a unique prefix shows the completed line.
+                    tmux("send-keys", "-t", "t", "C-u")
+                    tmux("send-keys", "-t", "t", "-l", "ExSizeOfRundownProtectionCa")
+                    tmux("send-keys", "-t", "t", "Tab")
+                    screen_has("rdsh> ExSizeOfRundownProtectionCacheAware ")
+                    tmux("send-keys", "-t", "t", "Enter")
+                    screen_has("344")
+                finally:
+                    subprocess.run(SOCKET + ["kill-server"], capture_output=True)
+                """#)
     }
 
     @Test func historySurvivesIntoTheNextRun() throws {
