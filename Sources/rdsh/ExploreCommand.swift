@@ -28,9 +28,7 @@ struct ExploreCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("no script given: rdsh explore FILE...") }
-        if let processors, !(1...DirectiveCatalogue.maximumProcessorCount).contains(processors) {
-            throw ValidationError("--processors must be 1...\(DirectiveCatalogue.maximumProcessorCount)")
-        }
+        try ProcessorsOption.validate(processors)
     }
 
     func run() throws {

@@ -42,9 +42,7 @@ struct RunCommand: ParsableCommand {
         if let watchdog, !(watchdog > 0) {
             throw ValidationError("--watchdog must be a positive number of seconds")
         }
-        if let processors, !(1...DirectiveCatalogue.maximumProcessorCount).contains(processors) {
-            throw ValidationError("--processors must be 1...\(DirectiveCatalogue.maximumProcessorCount)")
-        }
+        try ProcessorsOption.validate(processors)
         if files.isEmpty && isatty(STDIN_FILENO) == 1 {
             throw ValidationError("no script given: rdsh run FILE... (or pipe a script into stdin)")
         }

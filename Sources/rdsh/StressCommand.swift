@@ -53,9 +53,7 @@ struct StressCommand: ParsableCommand {
             throw ValidationError(
                 "-n \(n): at most \(Self.maximumRuns) runs per block (about ten minutes at 200000 runs/s)")
         }
-        if let processors, !(1...DirectiveCatalogue.maximumProcessorCount).contains(processors) {
-            throw ValidationError("--processors must be 1...\(DirectiveCatalogue.maximumProcessorCount)")
-        }
+        try ProcessorsOption.validate(processors)
     }
 
     func run() throws {
