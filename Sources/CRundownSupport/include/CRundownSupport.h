@@ -36,6 +36,15 @@ static inline int rd_current_cpu_fast(void) {
     return rd_current_cpu();
 }
 
+/// A spin-wait hint to the processor (x86 `pause`, Arm `yield`): no system call.
+static inline void rd_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// Pins the calling thread to processor `cpu`. Returns 0 on success.
 int rd_pin_current_thread(int cpu);
 

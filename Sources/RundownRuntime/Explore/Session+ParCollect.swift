@@ -132,10 +132,10 @@ extension Session {
             if let handle = call.handle { collector.noteHandle(handle) }
             if let binding = call.binding {
                 collector.bindings.append((binding, location.line))
-                if Operation.byName[call.routine.name]?.isAcquire == true {
+                if Operation.of(call.routine)?.isAcquire == true {
                     collector.booleanBindings.insert(binding)
                 }
-                if Operation.byName[call.routine.name] == .allocate { collector.noteHandle(binding) }
+                if Operation.of(call.routine) == .allocate { collector.noteHandle(binding) }
             }
             collector.lines.append(
                 ParLine(thread: thread, kind: .call(call), sourceText: line, location: location))

@@ -322,7 +322,7 @@ extension Session {
             var steps = 0
             for line in thread.lines {
                 guard case .call(let call) = line.kind else { continue }
-                switch Operation.byName[call.routine.name] {
+                switch Operation.of(call.routine) {
                 case .wait: steps += 2
                 case .waitCacheAware: steps += slots + 1
                 case .completedCacheAware: steps += slots

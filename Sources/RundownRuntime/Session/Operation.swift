@@ -1,4 +1,6 @@
-/// The 19 routines as the runtime dispatches them; looked up once per command by name.
+import RundownScript
+
+/// The 19 routines as the runtime dispatches them; looked up once per command (``of(_:)``).
 enum Operation: Sendable {
     case initialize, reinitialize, acquire, acquireEx, release, releaseEx, wait, completed
     case sizeOf, allocate, initializeCacheAware, free
@@ -26,6 +28,18 @@ enum Operation: Sendable {
         "ExRundownCompletedCacheAware": .completedCacheAware,
         "ExReInitializeRundownProtectionCacheAware": .reinitializeCacheAware,
     ]
+
+    /// The operation of each catalogue row, by the row's identity: a lookup per command hashes
+    /// one word, not the routine's name.
+    private static let byRoutine: [ObjectIdentifier: Operation] = Dictionary(
+        uniqueKeysWithValues: RoutineCatalogue.all.compactMap { routine in
+            byName[routine.name].map { (ObjectIdentifier(routine), $0) }
+        })
+
+    /// The operation of `routine`, nil when the runtime has no implementation of it.
+    static func of(_ routine: Routine) -> Operation? {
+        byRoutine[ObjectIdentifier(routine)] ?? byName[routine.name]
+    }
 
     /// True for routines that take an `EX_RUNDOWN_REF_CACHE_AWARE`.
     var isCacheAware: Bool {

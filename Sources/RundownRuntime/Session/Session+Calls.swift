@@ -31,7 +31,7 @@ extension Session {
 
     /// Checks a call and hands it to its thread; nil when it was refused (and reported).
     func startCall(_ call: Call, sourceText: String) -> StartedCall? {
-        guard let operation = Operation.byName[call.routine.name] else {
+        guard let operation = Operation.of(call.routine) else {
             report(
                 Diagnostic(
                     .unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
@@ -176,151 +176,43 @@ extension Session {
             request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
     }
 
-    /// Builds the job for `pending` and posts it to `worker`.
+    /// Fills in what `pending` runs and posts it to `worker`.
     private func dispatch(
         _ pending: PendingCall, on worker: Worker, created: Handle.Value?, size: Int, poolType: PoolType,
         tag: UInt32
     ) {
-        let count = UInt32(truncatingIfNeeded: pending.count)
-        let cpu = worker.cpu
-        var plain: RundownRef?
-        var cacheAware: CacheAwareRundownRef?
         if let value = pending.handle?.value ?? created {
             switch value {
-            case .plain(let ref): plain = ref
-            case .cacheAware(let ref): cacheAware = ref
+            case .plain(let ref): pending.plain = ref
+            case .cacheAware(let ref): pending.cacheAware = ref
             default: break
             }
         }
-        // `.par granularity=atomic`: the stepped routines get hooks; otherwise the very calls
-        // a library user makes (the hooks compiled away).
-        let hooks =
-            atomicStepping
-            ? AtomicStepHooks(worker: worker, refusesRedirectToMarkedSlotZero: reintroducesRedirectBug) : nil
+        pending.cpu = worker.cpu
+        pending.processors = options.processors
+        pending.storageSize = size
+        pending.poolType = poolType
+        pending.tag = tag
         switch pending.operation {
-        case .initialize:
-            let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.initialize() }
-        case .reinitialize:
-            let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { try ref.reinitialize(hooks: hooks) } else { try ref.reinitialize() }
-            }
-        case .acquire, .acquireEx:
-            let ref = plain!
-            run(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { return .boolean(try ref.acquire(count: count, hooks: hooks)) }
-                return .boolean(try ref.acquire(count: count))
-            }
-        case .release, .releaseEx:
-            let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks {
-                    try ref.release(count: count, hooks: hooks)
-                } else {
-                    try ref.release(count: count)
-                }
-            }
-        case .wait:
-            let ref = plain!
-            observer.register(waiter: worker, on: ref)
-            pending.handle?.waiter = worker
-            run(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { return .wait(try ref.waitForRelease(hooks: hooks)) }
-                return .wait(try ref.waitForRelease())
-            }
-        case .completed:
-            let ref = plain!
-            perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { try ref.rundownCompleted(hooks: hooks) } else { try ref.rundownCompleted() }
-            }
-        case .sizeOf:
-            let processors = options.processors
-            run(pending, on: worker) { .size(CacheAwareRundownRef.size(processorCount: processors)) }
         case .allocate:
-            let processors = options.processors
-            let pool = self.pool
-            let observer = self.observer
-            run(pending, on: worker) {
-                .created(
-                    CacheAwareRundownRef.allocate(
-                        poolType: poolType, tag: tag, processorCount: processors, pool: pool,
-                        observer: observer))
-            }
+            pending.pool = pool
+            pending.observer = observer
         case .initializeCacheAware:
-            if let ref = cacheAware {
-                perform(pending, on: worker) { () throws(RundownViolation) in
-                    try ref.reinitializeStorage(storageSize: size)
-                }
-            } else {
-                let processors = options.processors
-                let observer = self.observer
-                run(pending, on: worker) { () throws(RundownViolation) in
-                    .created(
-                        try CacheAwareRundownRef.initialize(
-                            storageSize: size, processorCount: processors, observer: observer))
-                }
-            }
-        case .free:
-            let ref = cacheAware!
-            perform(pending, on: worker) { () throws(RundownViolation) in try ref.free() }
-        case .acquireCacheAware, .acquireCacheAwareEx:
-            let ref = cacheAware!
-            run(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { return .boolean(try ref.acquire(processor: cpu, count: count, hooks: hooks)) }
-                return .boolean(try ref.acquire(processor: cpu, count: count))
-            }
-        case .releaseCacheAware, .releaseCacheAwareEx:
-            let ref = cacheAware!
-            perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks {
-                    try ref.release(processor: cpu, count: count, hooks: hooks)
-                } else {
-                    try ref.release(processor: cpu, count: count)
-                }
-            }
-        case .waitCacheAware:
-            let ref = cacheAware!
-            observer.register(waiter: worker, on: ref)
+            pending.observer = observer
+        case .wait:
+            observer.register(waiter: worker, on: pending.plain!)
             pending.handle?.waiter = worker
-            run(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { return .wait(try ref.waitForRelease(hooks: hooks)) }
-                return .wait(try ref.waitForRelease())
-            }
-        case .completedCacheAware:
-            let ref = cacheAware!
-            perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { try ref.rundownCompleted(hooks: hooks) } else { try ref.rundownCompleted() }
-            }
-        case .reinitializeCacheAware:
-            let ref = cacheAware!
-            perform(pending, on: worker) { () throws(RundownViolation) in
-                if let hooks { try ref.reinitialize(hooks: hooks) } else { try ref.reinitialize() }
-            }
+        case .waitCacheAware:
+            observer.register(waiter: worker, on: pending.cacheAware!)
+            pending.handle?.waiter = worker
+        default:
+            break
         }
-    }
-
-    /// Posts a VOID routine's `body` to `worker`.
-    private func perform(
-        _ pending: PendingCall, on worker: Worker, _ body: @escaping () throws(RundownViolation) -> Void
-    ) {
-        run(pending, on: worker) { () throws(RundownViolation) in
-            try body()
-            return .void
+        if atomicStepping {
+            pending.hooks = AtomicStepHooks(
+                worker: worker, refusesRedirectToMarkedSlotZero: reintroducesRedirectBug)
         }
-    }
-
-    /// Posts `body` to `worker`; its value, or the violation the library refused the call with,
-    /// becomes the call's result.
-    private func run(
-        _ pending: PendingCall, on worker: Worker,
-        _ body: @escaping () throws(RundownViolation) -> PendingCall.Result
-    ) {
-        worker.post {
-            do throws(RundownViolation) {
-                pending.result = try body()
-            } catch { pending.result = .violation(error) }
-        }
+        worker.post(pending)
     }
 
     /// Waits until every thread has settled, then reports what happened.

@@ -19,6 +19,8 @@ public final class Session {
     let gate = SettleGate()
     let observer = SessionObserver()
     var pool = RundownPool()
+    /// Calls already parsed, by their line's text.
+    var parseCache = ParseCache()
 
     var handles: [String: Handle] = [:]
     var handleOrder: [String] = []
@@ -222,7 +224,7 @@ public final class Session {
             collectParLine(line, location: location)
             return
         }
-        switch Parser.parse(line: line, location: location) {
+        switch parseCache.parse(line: line, location: location) {
         case .failure(let diagnostic):
             report(diagnostic, sourceText: line)
             let words = line.trimmed.split(separator: " ", maxSplits: 1)

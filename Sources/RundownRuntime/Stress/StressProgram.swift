@@ -143,7 +143,7 @@ extension Session {
                 case .cpu(let processor):
                     ops.append(.init(action: .cpu(processor), line: line.location.line))
                 case .call(let call):
-                    guard let operation = Operation.byName[call.routine.name] else {
+                    guard let operation = Operation.of(call.routine) else {
                         return .failure(StressSkip(line: line.location.line, reason: "unknown routine"))
                     }
                     switch operation {

@@ -6,16 +6,23 @@ import Synchronization
 /// until that count is zero: every thread has either finished its command or parked in a wait.
 ///
 /// Workers decrement from their own threads; the coordinator spins briefly (a hand-off usually
-/// takes well under a microsecond on another core) and then sleeps on a POSIX semaphore with a
-/// deadline, which is the watchdog's backstop. A worker posts the semaphore only when it takes
-/// the count to zero while the coordinator is parked, so the common case costs no system call.
-/// No sleeps are used for synchronization.
+/// takes well under a microsecond on another core), with the pause hint and no system call
+/// while every awake thread has a processor (``SpinWait``), and then sleeps on a POSIX
+/// semaphore with a deadline, which is the watchdog's backstop. A worker posts the semaphore
+/// only when it takes the count to zero while the coordinator is parked, so the common case
+/// costs no system call. No sleeps are used for synchronization.
 final class SettleGate: @unchecked Sendable {
     private let running = Atomic<Int>(0)
     private let parked = Atomic<Bool>(false)
     private let semaphore: UnsafeMutablePointer<sem_t>
+    /// The session's threads awake against its processors: how every wait loop spins.
+    let share: ProcessorShare
 
-    init() {
+    /// How long the coordinator spins before it parks on the semaphore, in nanoseconds.
+    static let spinNanoseconds: UInt64 = 50_000
+
+    init(share: ProcessorShare = ProcessorShare()) {
+        self.share = share
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)
     }
@@ -44,14 +51,20 @@ final class SettleGate: @unchecked Sendable {
 
     /// Waits until no thread is running, or until `timeoutNanoseconds` have passed.
     /// Returns `true` when everything settled.
-    func awaitSettled(timeoutNanoseconds: UInt64, spins: Int = 4000) -> Bool {
-        var spin = 0
-        while spin < spins {
-            if running.load(ordering: .sequentiallyConsistent) == 0 { return true }
-            spin += 1
-            // When the worker shares this core (a busy machine), spinning only delays it.
-            if spin & 255 == 0 { sched_yield() }
+    func awaitSettled(timeoutNanoseconds: UInt64) -> Bool {
+        var spin = SpinWait(share)
+        var spinDeadline: UInt64 = 0
+        while running.load(ordering: .sequentiallyConsistent) != 0 {
+            spin.turn()
+            if spin.turns % 64 != 0 { continue }
+            let now = rd_now_ns()
+            if spinDeadline == 0 {
+                spinDeadline = now &+ Self.spinNanoseconds
+            } else if now >= spinDeadline {
+                break
+            }
         }
+        if running.load(ordering: .sequentiallyConsistent) == 0 { return true }
         let deadline = rd_now_ns() &+ timeoutNanoseconds
         while true {
             parked.store(true, ordering: .sequentiallyConsistent)

@@ -6,8 +6,8 @@ import Synchronization
 /// One named, real OS thread that runs the commands a script sends to it (`T: command`).
 ///
 /// The coordinator hands a job over through a mailbox word: the worker spins on it for a short
-/// while after each job (so back-to-back commands cost no system call) and then parks on a
-/// futex. The worker's status is the single source of truth for settling: every change that
+/// while after each job (so back-to-back commands cost no system call; see ``SpinWait``) and
+/// then parks on a futex. The worker's status is the single source of truth for settling: every change that
 /// makes the thread count as running or settled is a compare-and-swap on it, so the
 /// ``SettleGate`` counter moves exactly once per change even when the watchdog gives up on a
 /// thread that later finishes.
@@ -37,6 +37,8 @@ final class Worker: @unchecked Sendable {
     /// How long an idle worker spins before it parks, in nanoseconds.
     private let spinNanoseconds: UInt64
     private var job: (() -> Void)?
+    /// A routine call to run (the common job: no closure).
+    private var call: PendingCall?
     private var stopping = false
     private var thread: pthread_t = 0
     private var started = false
@@ -92,6 +94,16 @@ final class Worker: @unchecked Sendable {
     /// job parks in a wait (``markBlocked()``).
     func post(_ work: @escaping () -> Void) {
         job = work
+        handOver()
+    }
+
+    /// Hands a routine call to the thread, which runs ``PendingCall/execute()``.
+    func post(_ pending: PendingCall) {
+        call = pending
+        handOver()
+    }
+
+    private func handOver() {
         statusWord.store(Status.running.rawValue, ordering: .sequentiallyConsistent)
         gate.enter()
         if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
@@ -129,11 +141,10 @@ final class Worker: @unchecked Sendable {
                 return
             }
         }
-        var spins = 0
+        var spin = SpinWait(gate.share)
         while baton.load() != 0 {
-            spins += 1
-            if spins & 255 == 0 { sched_yield() }
-            if spins < 4000 { continue }
+            spin.turn()
+            if spin.turns < 4000 { continue }
             if baton.compareExchange(expected: 1, desired: 2) {
                 while baton.load() == 2 { baton.wait(whileEqualTo: 2) }
             }
@@ -165,6 +176,7 @@ final class Worker: @unchecked Sendable {
         started = false
         stopping = true
         job = nil
+        call = nil
         if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
         pthread_join(thread, nil)
     }
@@ -180,12 +192,21 @@ final class Worker: @unchecked Sendable {
 
     private func run() {
         name.withCString { rd_set_thread_name($0) }
+        gate.share.wake()
         while true {
             awaitJob()
-            if stopping { return }
-            let work = job
-            job = nil
-            work?()
+            if stopping {
+                gate.share.sleep()
+                return
+            }
+            if let pending = call {
+                call = nil
+                pending.execute()
+            } else {
+                let work = job
+                job = nil
+                work?()
+            }
             if !statusWord.compareExchange(
                 expected: Status.running.rawValue, desired: Status.idle.rawValue,
                 ordering: .sequentiallyConsistent
@@ -200,7 +221,7 @@ final class Worker: @unchecked Sendable {
     }
 
     private func awaitJob() {
-        var checks = 0
+        var spin = SpinWait(gate.share)
         var deadline: UInt64 = 0
         while true {
             let value = mailbox.load()
@@ -208,22 +229,23 @@ final class Worker: @unchecked Sendable {
                 mailbox.store(Worker.empty)
                 return
             }
-            checks += 1
-            if checks & 63 != 0 { continue }
+            spin.turn()
+            if spin.turns % 64 != 0 { continue }
             let now = rd_now_ns()
             if deadline == 0 {
                 deadline = now &+ spinNanoseconds
                 continue
             }
-            if now < deadline {
-                if checks & 1023 == 0 { sched_yield() }
-                continue
-            }
+            if now < deadline { continue }
             if mailbox.compareExchange(expected: Worker.empty, desired: Worker.parkedValue) {
+                gate.share.sleep()
                 while mailbox.load() == Worker.parkedValue {
                     mailbox.wait(whileEqualTo: Worker.parkedValue)
                 }
+                gate.share.wake()
             }
+            spin = SpinWait(gate.share)
+            deadline = 0
         }
     }
 }
