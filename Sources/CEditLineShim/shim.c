@@ -1,5 +1,6 @@
 #include "CEditLineShim.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,7 +9,89 @@
 #include <sys/time.h>
 #include <time.h>
 
-EditLine *rdsh_el_open(const char *program) { return el_init(program, stdin, stdout, stderr); }
+// libedit is loaded when the REPL first opens an editor, not linked: `rdsh run` and
+// `rdsh test` then start without mapping libedit and the three libraries it needs (libtinfo,
+// libbsd, libmd). Every libedit call below goes through this table; the macros keep the
+// calls written as libedit spells them.
+static struct {
+    EditLine *(*el_init)(const char *, FILE *, FILE *, FILE *);
+    void (*el_end)(EditLine *);
+    int (*el_set)(EditLine *, int, ...);
+    int (*el_get)(EditLine *, int, ...);
+    const char *(*el_gets)(EditLine *, int *);
+    void (*el_reset)(EditLine *);
+    void (*el_push)(EditLine *, const char *);
+    const LineInfo *(*el_line)(EditLine *);
+    int (*el_insertstr)(EditLine *, const char *);
+    void (*el_deletestr)(EditLine *, int);
+    int (*el_source)(EditLine *, const char *);
+    History *(*history_init)(void);
+    void (*history_end)(History *);
+    int (*history)(History *, HistEvent *, int, ...);
+} libedit;
+static int libedit_loaded;
+static char libedit_problem[512];
+static pthread_once_t libedit_once = PTHREAD_ONCE_INIT;
+
+static void load_libedit(void) {
+    void *library = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) library = dlopen("libedit.so", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *why = dlerror();
+        snprintf(libedit_problem, sizeof libedit_problem, "%s", why ? why : "libedit.so.2 not found");
+        return;
+    }
+#define RDSH_RESOLVE(symbol)                                                                      \
+    do {                                                                                          \
+        *(void **)&libedit.symbol = dlsym(library, #symbol);                                      \
+        if (libedit.symbol == NULL) {                                                             \
+            snprintf(libedit_problem, sizeof libedit_problem, "libedit has no %s", #symbol);     \
+            return;                                                                               \
+        }                                                                                         \
+    } while (0)
+    RDSH_RESOLVE(el_init);
+    RDSH_RESOLVE(el_end);
+    RDSH_RESOLVE(el_set);
+    RDSH_RESOLVE(el_get);
+    RDSH_RESOLVE(el_gets);
+    RDSH_RESOLVE(el_reset);
+    RDSH_RESOLVE(el_push);
+    RDSH_RESOLVE(el_line);
+    RDSH_RESOLVE(el_insertstr);
+    RDSH_RESOLVE(el_deletestr);
+    RDSH_RESOLVE(el_source);
+    RDSH_RESOLVE(history_init);
+    RDSH_RESOLVE(history_end);
+    RDSH_RESOLVE(history);
+#undef RDSH_RESOLVE
+    libedit_loaded = 1;
+}
+
+// From here on, libedit's names mean the loaded functions.
+#define el_init (libedit.el_init)
+#define el_end (libedit.el_end)
+#define el_set (libedit.el_set)
+#define el_get (libedit.el_get)
+#define el_gets (libedit.el_gets)
+#define el_reset (libedit.el_reset)
+#define el_push (libedit.el_push)
+#define el_line (libedit.el_line)
+#define el_insertstr (libedit.el_insertstr)
+#define el_deletestr (libedit.el_deletestr)
+#define el_source (libedit.el_source)
+#define history_init (libedit.history_init)
+#define history_end (libedit.history_end)
+#define history (libedit.history)
+
+const char *rdsh_libedit_problem(void) {
+    pthread_once(&libedit_once, load_libedit);
+    return libedit_loaded ? NULL : libedit_problem;
+}
+
+EditLine *rdsh_el_open(const char *program) {
+    if (rdsh_libedit_problem() != NULL) return NULL;
+    return el_init(program, stdin, stdout, stderr);
+}
 
 void rdsh_el_close(EditLine *el) { el_end(el); }
 
@@ -102,6 +185,7 @@ void rdsh_el_write(EditLine *el, const char *text) {
 }
 
 History *rdsh_history_open(int size) {
+    if (rdsh_libedit_problem() != NULL) return NULL;
     History *h = history_init();
     if (h == NULL) return NULL;
     HistEvent ev;

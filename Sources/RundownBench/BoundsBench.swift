@@ -180,6 +180,18 @@ public struct BoundsBench: BenchSection {
         return false
     }
 
+    /// Whether the ELF executable at `path` is position-dependent (`ET_EXEC`, linked with
+    /// `-no-pie`): the hello-world is then linked so too, to be built the same way.
+    static func isPositionDependent(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 18)
+        guard read(descriptor, &header, 18) == 18, header[0] == 0x7F, header[1] == 0x45 else { return false }
+        // e_type, little-endian at offset 16: 2 is ET_EXEC, 3 ET_DYN (PIE).
+        return header[16] == 2 && header[17] == 0
+    }
+
     /// `swiftc` on PATH.
     static func swiftc() -> String? {
         let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin"
@@ -213,8 +225,10 @@ public struct BoundsBench: BenchSection {
         guard ScaleBench.write(source, "print(\"hello, world\")\n"), ScaleBench.write(script, oneLineScript)
         else { return .failure(.init(message: "cannot write into \(directory)")) }
         let shared = swiftRuntimeIsShared()
+        let positionDependent = isPositionDependent(rdsh)
         var flags = ["-O"]
         if !shared { flags.append("-static-stdlib") }
+        if positionDependent { flags += ["-Xclang-linker", "-no-pie"] }
         switch InterpreterBench.spawnAndWait(compiler, flags + [source, "-o", binary]) {
         case .failure(let error): return .failure(error)
         case .success(let status) where status != 0:
@@ -224,7 +238,8 @@ public struct BoundsBench: BenchSection {
         }
         var result = Startup(
             rdsh: [], hello: [], helloFlags: flags.joined(separator: " "),
-            rdshLinkage: shared ? "Swift runtime in shared libraries" : "Swift runtime linked statically")
+            rdshLinkage: (shared ? "Swift runtime in shared libraries" : "Swift runtime linked statically")
+                + (positionDependent ? ", position-dependent (no PIE)" : ""))
         for i in 0...runs {
             for (executable, arguments) in [(rdsh, ["run", script]), (binary, [])] {
                 let start = rd_now_ns()

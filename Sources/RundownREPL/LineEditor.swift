@@ -41,6 +41,13 @@ public final class LineEditor {
     public init?(
         program: String = "rdsh", prompt: String = "rdsh> ", historyPath: String?, historySize: Int = 1000
     ) {
+        if let problem = rdsh_libedit_problem() {
+            rdsh_write_stderr(
+                "rdsh: warning: line editing is off: libedit could not be loaded (\(String(cString: problem)))\n"
+                    + "note: lines are read plainly: no history, completion or hints\n"
+                    + "hint: install libedit (apt-get install libedit2)\n")
+            return nil
+        }
         guard let el = rdsh_el_open(program) else { return nil }
         editLine = el
         self.prompt = strdup(prompt)

@@ -14,6 +14,10 @@ typedef char *_Nullable (*rdsh_prompt_fn)(EditLine *_Nonnull);
 typedef unsigned char (*rdsh_editor_fn)(EditLine *_Nonnull, int);
 
 /// el_init("rdsh", stdin, stdout, stderr); NULL on failure.
+/// Loads libedit (once): NULL when it is loaded, else why it could not be. libedit is opened
+/// with dlopen when the REPL first needs it, so that `rdsh run` starts without it.
+const char *_Nullable rdsh_libedit_problem(void);
+/// NULL when libedit cannot be loaded (``rdsh_libedit_problem``) or el_init fails.
 EditLine *_Nullable rdsh_el_open(const char *_Nonnull program);
 void rdsh_el_close(EditLine *_Nonnull el);
 void rdsh_el_set_prompt(EditLine *_Nonnull el, rdsh_prompt_fn _Nonnull fn);
