@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -34,8 +35,15 @@ static char libedit_problem[512];
 static pthread_once_t libedit_once = PTHREAD_ONCE_INIT;
 
 static void load_libedit(void) {
-    void *library = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (library == NULL) library = dlopen("libedit.so", RTLD_NOW | RTLD_LOCAL);
+    // RDSH_LIBEDIT names another copy (a libedit outside the loader's path).
+    const char *chosen = getenv("RDSH_LIBEDIT");
+    void *library = NULL;
+    if (chosen != NULL && chosen[0] != '\0') {
+        library = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+    } else {
+        library = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
+        if (library == NULL) library = dlopen("libedit.so", RTLD_NOW | RTLD_LOCAL);
+    }
     if (library == NULL) {
         const char *why = dlerror();
         snprintf(libedit_problem, sizeof libedit_problem, "%s", why ? why : "libedit.so.2 not found");

@@ -77,6 +77,11 @@ public final class REPL {
         }
         var lineNumber = 0
         while true {
+            if editor == nil && options.interactive {
+                // Without libedit the prompt is still shown: the user is at a terminal.
+                rdsh_write_stdout(session.isCollectingBlock ? "....> " : "rdsh> ")
+                rdsh_flush_stdout()
+            }
             let input = editor?.readLine() ?? REPL.readPlainLine()
             switch input {
             case .end:

@@ -84,6 +84,21 @@ import Testing
             """#)
     }
 
+    /// libedit is loaded when the prompt opens; without it the REPL says so, keeps its prompt
+    /// and runs what is typed.
+    @Test func withoutLibeditTheReplWarnsAndReadsPlainLines() throws {
+        let (outcome, _) = try Self.drive(
+            #"""
+            child = spawn(extra={"RDSH_LIBEDIT": "/nonexistent/libedit.so.2"})
+            run(child, "ExInitializeRundownProtection R")
+            run(child, "ExAcquireRundownProtection R", "TRUE")
+            quit(child)
+            """#)
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("warning: line editing is off: libedit could not be loaded"))
+        #expect(outcome.output.contains("/nonexistent/libedit.so.2"))
+    }
+
     @Test func bannerHasOneLineOfHelp() throws {
         let (outcome, _) = try Self.drive(
             #"""

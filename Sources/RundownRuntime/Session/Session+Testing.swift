@@ -27,6 +27,10 @@ extension Session {
         sink.commandFinished()
     }
 
+    /// The session's threads awake right now (the coordinator counts as one): the count every
+    /// wait loop reads to decide whether to yield (``ProcessorShare``).
+    @_spi(Testing) public var awakeThreads: Int { gate.share.awakeCount }
+
     /// The state of a thread as `.threads` prints it, or nil.
     @_spi(Testing) public func threadDescription(_ name: String) -> String? {
         workers[name].map(threadLine)
