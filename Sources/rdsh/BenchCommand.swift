@@ -14,9 +14,10 @@ struct BenchCommand: ParsableCommand {
             "Measure acquire+release, contention and drain latency against atomics and Mutex, and rdsh against its bounds.",
         discussion: """
             Build with `swift build -c release` first: a debug build's numbers say nothing.
-            Prints ns per acquire+release pair and throughput at 1 and 2 threads (pinned to
-            different processors), drain latency, the interpreter and start-up as ratios to
-            bounds measured in the same run (spin hand-off, Swift hello-world), ratios to the
+
+            Prints ns per acquire+release pair and throughput at 1 and 2 threads (pinned to \
+            different processors), drain latency, the interpreter and start-up as ratios to \
+            bounds measured in the same run (spin hand-off, Swift hello-world), ratios to the \
             baselines and the targets.
             """)
 

@@ -19,6 +19,21 @@ import Testing
         #expect(ProcessorShare(processors: 0).processors == 1)
     }
 
+    /// Two sessions side by side see each other's threads: each has 2 processors, together
+    /// they have 4 threads awake.
+    @Test func groupsSharingATotalSeeEachOther() {
+        let total = AwakeCount()
+        let one = ProcessorShare(processors: 2, awake: 1, among: total)
+        var two: ProcessorShare? = ProcessorShare(processors: 2, awake: 1, among: total)
+        #expect(!one.oversubscribed && !two!.oversubscribed && total.current == 2)
+        // A worker of the second session wakes: the first one's spinners must yield now.
+        two!.wake()
+        #expect(one.oversubscribed && two!.oversubscribed)
+        #expect(one.awakeCount == 1 && two!.awakeCount == 2 && total.current == 3)
+        two = nil  // what a group still counts leaves with it
+        #expect(total.current == 1 && !one.oversubscribed)
+    }
+
     /// Waits up to 10 s for `session` to have `count` awake threads; the last count seen.
     static func settle(_ session: Session, at count: Int) -> Int {
         let deadline = rd_now_ns() &+ 10_000_000_000

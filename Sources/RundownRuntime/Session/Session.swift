@@ -104,6 +104,8 @@ public final class Session {
 
     deinit {
         shutdownThreads()
+        // The coordinator stops counting as awake (its workers stopped in shutdownThreads).
+        gate.share.sleep()
     }
 
     // MARK: - Public API

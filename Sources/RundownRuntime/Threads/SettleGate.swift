@@ -21,7 +21,9 @@ final class SettleGate: @unchecked Sendable {
     /// How long the coordinator spins before it parks on the semaphore, in nanoseconds.
     static let spinNanoseconds: UInt64 = 50_000
 
-    init(share: ProcessorShare = ProcessorShare()) {
+    /// `share`: by default the coordinator that makes the gate, among every session's threads
+    /// in the process.
+    init(share: ProcessorShare = ProcessorShare(among: .process)) {
         self.share = share
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)

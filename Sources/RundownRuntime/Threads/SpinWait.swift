@@ -2,36 +2,72 @@ import CRundownSupport
 import Glibc
 import Synchronization
 
-/// How many of a session's threads are awake (running or spinning, not parked in the kernel),
-/// against the processors the process may use. The coordinator counts as always awake.
-///
-/// A thread that spins while every awake thread has a processor of its own only delays
-/// nothing: it spins with the processor's pause hint and makes no system call. When more
-/// threads are awake than there are processors, a spinner may be holding the processor the
-/// thread it waits for needs, so it yields it every few turns. The count changes only when a
-/// thread parks or wakes, so reading it on every turn costs a load of a shared cache line.
-public final class ProcessorShare: @unchecked Sendable {
-    /// The processors this process may run on (its affinity mask when it started the share).
-    public let processors: Int
-    private let awake: Atomic<Int>
+/// A count of awake threads (running or spinning, not parked in the kernel) that several
+/// ``ProcessorShare``s add to: ``process`` is every session's in this process, so that two
+/// sessions run side by side (`rdsh test -j 2`) see each other's spinners.
+public final class AwakeCount: @unchecked Sendable {
+    fileprivate let value: Atomic<Int>
 
-    /// `awake`: the threads awake at the start (the coordinator, 1, by default).
-    public init(processors: Int = Int(rd_online_cpus()), awake: Int = 1) {
-        self.processors = max(1, processors)
-        self.awake = Atomic(awake)
-    }
+    public init(_ initial: Int = 0) { value = Atomic(initial) }
 
-    /// A thread woke (or started).
-    @inline(__always) public func wake() { awake.add(1, ordering: .relaxed) }
-
-    /// A thread is about to park in the kernel (or ended).
-    @inline(__always) public func sleep() { awake.subtract(1, ordering: .relaxed) }
-
-    /// More threads are awake than there are processors.
-    @inline(__always) public var oversubscribed: Bool { awake.load(ordering: .relaxed) > processors }
+    /// Every session of this process.
+    public static let process = AwakeCount()
 
     /// Threads awake right now.
-    public var awakeCount: Int { awake.load(ordering: .relaxed) }
+    public var current: Int { value.load(ordering: .relaxed) }
+}
+
+/// How many threads are awake against the processors one group of threads (a session, or the
+/// bench's bound) may use.
+///
+/// A thread that spins while every awake thread has a processor of its own delays nobody: it
+/// spins with the processor's pause hint and makes no system call. When more threads are
+/// awake than there are processors, a spinner may be holding the processor the thread it
+/// waits for needs, so it yields it every few turns. Counts change only when a thread parks,
+/// wakes, starts or ends, so reading the total on every turn costs a load of a shared cache
+/// line. The total (``AwakeCount``) may be shared by several groups; each also keeps its own.
+public final class ProcessorShare: @unchecked Sendable {
+    /// The processors the group may run on (the affinity mask of the thread that made it).
+    public let processors: Int
+    private let own: Atomic<Int>
+    private let total: AwakeCount
+
+    /// `awake`: the group's threads awake at the start (its coordinator, 1, by default);
+    /// `total`: the count shared with other groups (nil: a count of this group's alone).
+    public init(processors: Int = Int(rd_online_cpus()), awake: Int = 1, among total: AwakeCount? = nil) {
+        self.processors = max(1, processors)
+        own = Atomic(awake)
+        if let total {
+            self.total = total
+            total.value.add(awake, ordering: .relaxed)
+        } else {
+            self.total = AwakeCount(awake)
+        }
+    }
+
+    deinit {
+        // Whatever the group still counts leaves the shared total with it.
+        let left = own.load(ordering: .relaxed)
+        if left != 0 { total.value.subtract(left, ordering: .relaxed) }
+    }
+
+    /// A thread of the group woke (or started).
+    @inline(__always) public func wake() {
+        own.add(1, ordering: .relaxed)
+        total.value.add(1, ordering: .relaxed)
+    }
+
+    /// A thread of the group is about to park in the kernel (or ended).
+    @inline(__always) public func sleep() {
+        own.subtract(1, ordering: .relaxed)
+        total.value.subtract(1, ordering: .relaxed)
+    }
+
+    /// More threads are awake, in every group sharing the total, than the group has processors.
+    @inline(__always) public var oversubscribed: Bool { total.value.load(ordering: .relaxed) > processors }
+
+    /// The group's own threads awake right now.
+    public var awakeCount: Int { own.load(ordering: .relaxed) }
 }
 
 /// One wait loop's turns: a pause hint per turn, and a `sched_yield` every
