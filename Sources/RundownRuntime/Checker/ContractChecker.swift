@@ -116,6 +116,11 @@ extension Session {
             return initializeCheck(c, handle: handle, snapshot: snapshot)
         case .initializeCacheAware:
             return initializeCacheAwareCheck(c)
+        case .acquire, .acquireEx:
+            // A plain acquire is refused for no state (it returns FALSE where it cannot take a
+            // reference), and a plain object is never freed: no snapshot to read, so the
+            // coordinator leaves the object's cache line with the thread that uses it.
+            return .ok
         default:
             break
         }

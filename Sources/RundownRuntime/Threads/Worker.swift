@@ -40,7 +40,9 @@ final class Worker: @unchecked Sendable {
     /// A routine call to run (the common job: no closure).
     private var call: PendingCall?
     private var stopping = false
-    private var thread: pthread_t = 0
+    /// 1 once ``run()`` has returned (the thread no longer touches this worker); 2 while
+    /// ``stop()`` sleeps waiting for that.
+    private let exited = FutexWord(0)
     private var started = false
 
     // MARK: Coordinator-owned state (read and written only by the session's thread)
@@ -66,26 +68,12 @@ final class Worker: @unchecked Sendable {
 
     var status: Status { Status(rawValue: statusWord.load(ordering: .sequentiallyConsistent)) ?? .idle }
 
-    /// Starts the OS thread. Returns false when the system refuses a new thread.
+    /// Starts the thread: a parked one of ``ThreadPool``, or a new one. Returns false when the
+    /// system refuses a new thread.
     func start() -> Bool {
         if started { return true }
-        _ = rd_use_global_futex_hash()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setstacksize(&attributes, 512 * 1024)
-        let result = pthread_create(
-            &thread, &attributes,
-            { context in
-                let worker = Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue()
-                worker.run()
-                return nil
-            }, context)
-        pthread_attr_destroy(&attributes)
-        if result != 0 {
-            Unmanaged<Worker>.fromOpaque(context).release()
-            return false
-        }
+        exited.store(0)
+        guard ThreadPool.run(self) else { return false }
         started = true
         return true
     }
@@ -170,7 +158,8 @@ final class Worker: @unchecked Sendable {
         ).exchanged
     }
 
-    /// Stops and joins the thread. Only call when it is idle (not blocked, not hung).
+    /// Stops the worker and waits until its thread has left it (the thread goes back to
+    /// ``ThreadPool``). Only call when it is idle (not blocked, not hung).
     func stop() {
         guard started else { return }
         started = false
@@ -178,25 +167,37 @@ final class Worker: @unchecked Sendable {
         job = nil
         call = nil
         if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
-        pthread_join(thread, nil)
+        // Spin a little (the thread is awake or wakes at once), then sleep: 2 says a waiter
+        // sleeps, so that the thread wakes it.
+        var spins = 0
+        while exited.load() != 1 {
+            spins += 1
+            if spins < 2000 {
+                rd_cpu_relax()
+            } else if exited.compareExchange(expected: 0, desired: 2) || exited.load() == 2 {
+                exited.wait(whileEqualTo: 2)
+            }
+        }
     }
 
-    /// Lets a hung thread go: the process may exit without it.
+    /// Lets a hung thread go: the process may exit without it (pooled threads are detached).
     func abandon() {
         guard started else { return }
         started = false
-        pthread_detach(thread)
     }
 
     // MARK: - The thread
 
-    private func run() {
+    /// The worker's loop, on its pooled thread, until ``stop()``.
+    func run() {
         name.withCString { rd_set_thread_name($0) }
         gate.share.wake()
         while true {
             awaitJob()
             if stopping {
+                stopping = false
                 gate.share.sleep()
+                if exited.exchange(1) == 2 { exited.wakeAll() }
                 return
             }
             if let pending = call {

@@ -1,0 +1,94 @@
+import CRundownSupport
+import Glibc
+import Synchronization
+
+/// OS threads kept for the next session once a session has stopped its workers.
+///
+/// `rdsh test` runs hundreds of small scripts in one process, each on a few named threads;
+/// creating and joining those threads was most of a file's cost. A ``Worker`` takes a parked
+/// thread from here when it starts (and only creates one when none is parked); the thread
+/// renames itself to the worker's name, runs the worker until it is stopped, then parks here
+/// again. Every command still runs on its named real thread: the thread is only not new.
+/// At most ``capacity`` threads wait here; a thread that finds the pool full ends.
+enum ThreadPool {
+    /// Parked threads kept at most.
+    static let capacity = 64
+    /// Stack size of every worker thread.
+    static let stackSize = 512 * 1024
+
+    private static let parked = Mutex<[PooledThread]>([])
+
+    /// Threads parked right now.
+    static var parkedCount: Int { parked.withLock { $0.count } }
+
+    /// Runs `worker` on a parked thread, or on a new one; false when the system refuses a new
+    /// thread.
+    static func run(_ worker: Worker) -> Bool {
+        if let thread = parked.withLock({ $0.popLast() }) {
+            thread.assign(worker)
+            return true
+        }
+        return PooledThread.start(running: worker)
+    }
+
+    /// Parks `thread` for a later worker; false when the pool is full (the thread then ends).
+    fileprivate static func park(_ thread: PooledThread) -> Bool {
+        parked.withLock { threads in
+            guard threads.count < capacity else { return false }
+            threads.append(thread)
+            return true
+        }
+    }
+}
+
+/// One pooled OS thread: it runs the workers it is given, one at a time.
+private final class PooledThread: @unchecked Sendable {
+    /// 1 while a worker is waiting to be run; the thread sleeps on it otherwise.
+    private let assigned = FutexWord(0)
+    private var worker: Worker?
+
+    /// A new detached thread that runs `worker` first.
+    static func start(running worker: Worker) -> Bool {
+        _ = rd_use_global_futex_hash()
+        let thread = PooledThread()
+        thread.worker = worker
+        thread.assigned.store(1)
+        let context = Unmanaged.passRetained(thread).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, ThreadPool.stackSize)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var handle = pthread_t()
+        let result = pthread_create(
+            &handle, &attributes,
+            { context in
+                Unmanaged<PooledThread>.fromOpaque(context!).takeRetainedValue().loop()
+                return nil
+            }, context)
+        pthread_attr_destroy(&attributes)
+        if result != 0 {
+            Unmanaged<PooledThread>.fromOpaque(context).release()
+            return false
+        }
+        return true
+    }
+
+    /// Hands a parked thread its next worker.
+    func assign(_ next: Worker) {
+        worker = next
+        assigned.store(1)
+        assigned.wakeAll()
+    }
+
+    private func loop() {
+        while true {
+            while assigned.load() == 0 { assigned.wait(whileEqualTo: 0) }
+            assigned.store(0)
+            let current = worker
+            worker = nil
+            current?.run()
+            "rdsh-pool".withCString { rd_set_thread_name($0) }
+            guard ThreadPool.park(self) else { return }
+        }
+    }
+}
