@@ -5,7 +5,7 @@ import Synchronization
 
 /// The test-runner section (issue 4, "Speed"): a generated corpus of 200 small scripts with
 /// expectations, written to a temporary directory and run by `TestRunner.run(paths:jobs:)`
-/// with the default number of jobs (one per processor), as `rdsh test DIR` runs them.
+/// with the default number of jobs (one per two processors), as `rdsh test DIR` runs them.
 public struct TestRunnerBench: BenchSection {
     public let name = "test-runner"
     public let title = "rdsh test on a generated corpus of small scripts"
@@ -101,7 +101,7 @@ public struct TestRunnerBench: BenchSection {
                     unit: "scripts"))
         case .success(let corpus):
             defer { Self.remove(corpus) }
-            progress("  corpus: \(count) scripts in \(corpus.directory), \(jobs) jobs, \(repetitions) runs")
+            progress("  corpus: \(count) scripts in \(corpus.directory), \(jobs) job\(jobs == 1 ? "" : "s"), \(repetitions) runs")
             var seconds: [Double] = []
             var floors: [Double] = []
             var ratios: [Double] = []
@@ -126,7 +126,7 @@ public struct TestRunnerBench: BenchSection {
             }
             let latency = BenchLatency(
                 name: "corpus",
-                label: "\(count) small scripts with expectations, TestRunner.run, \(jobs) jobs",
+                label: "\(count) small scripts with expectations, TestRunner.run, \(jobs) job\(jobs == 1 ? "" : "s")",
                 sortedSamples: seconds.map { $0 * 1e9 }.sorted())
             latencies.append(latency)
             let median = latency.medianNs / 1e9
@@ -151,7 +151,7 @@ public struct TestRunnerBench: BenchSection {
                 "per file: \(formatted(median / Double(count) * 1e6, decimals: 0)) us against a floor of "
                     + "\(formatted(floor.median / Double(count) * 1e6, decimals: 0)) us (pthread_create + "
                     + "pthread_join of each file's \(threadCounts.reduce(0, +)) threads in all, main included, "
-                    + "on \(jobs) jobs like the run): median \(formatted(ratio.median, decimals: 2))x "
+                    + "on \(jobs) job\(jobs == 1 ? "" : "s") like the run): median \(formatted(ratio.median, decimals: 2))x "
                     + "(\(formatted(ratio.low, decimals: 2))-\(formatted(ratio.high, decimals: 2))x over "
                     + "\(repetitions) paired runs)")
             progress(
@@ -161,8 +161,8 @@ public struct TestRunnerBench: BenchSection {
                 "corpus: median \(formatted(median, decimals: 3)) s = "
                     + "\(formatted(median / Self.targetSeconds, decimals: 3))x the "
                     + "\(formatted(Self.targetSeconds, decimals: 0)) s limit "
-                    + "(\(formatted(Double(count) / median, decimals: 0)) scripts/s); \(jobs) jobs (the default: "
-                    + "one per processor); each run: discovery + read + run in a Session + compare, "
+                    + "(\(formatted(Double(count) / median, decimals: 0)) scripts/s); \(jobs) job\(jobs == 1 ? "" : "s") (the default: "
+                    + "one per two processors); each run: discovery + read + run in a Session + compare, "
                     + "as `rdsh test DIR` does.")
             notes += failures.map { "corpus: \($0)" }
             notes.append(load.note(processors: Int(rd_online_cpus())))

@@ -27,7 +27,7 @@ struct TestCommand: ParsableCommand {
 
     @Option(
         name: .shortAndLong,
-        help: ArgumentHelp("Files run in parallel (default: the number of processors).", valueName: "N"))
+        help: ArgumentHelp("Files run in parallel (default: one per two processors, at least one).", valueName: "N"))
     var jobs: Int?
 
     @Option(

@@ -311,15 +311,19 @@ public final class Session {
         }
         if gate.runningCount != 0 { _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) }
         _ = observer.takeWoken()
+        var stopping: [Worker] = []
         for worker in workerOrder {
             switch worker.status {
-            case .idle: worker.stop()
+            case .idle:
+                worker.requestStop()
+                stopping.append(worker)
             case .running, .blocked, .hung, .paused:
                 worker.markHung()
                 worker.abandon()
             }
             worker.current = nil
         }
+        for worker in stopping { worker.awaitStopped() }
     }
 
     /// Releases what the blocked waiter of `worker` waits for, so its wait returns.

@@ -40,6 +40,8 @@ final class Worker: @unchecked Sendable {
     /// A routine call to run (the common job: no closure).
     private var call: PendingCall?
     private var stopping = false
+    /// Coordinator-owned: a stop was requested and not yet waited for.
+    private var stopRequested = false
     /// 1 once ``run()`` has returned (the thread no longer touches this worker); 2 while
     /// ``stop()`` sleeps waiting for that.
     private let exited = FutexWord(0)
@@ -161,19 +163,32 @@ final class Worker: @unchecked Sendable {
     /// Stops the worker and waits until its thread has left it (the thread goes back to
     /// ``ThreadPool``). Only call when it is idle (not blocked, not hung).
     func stop() {
+        requestStop()
+        awaitStopped()
+    }
+
+    /// Tells an idle worker's thread to leave it (``awaitStopped()`` waits for that): stopping
+    /// every worker first and then waiting lets their threads leave in parallel.
+    func requestStop() {
         guard started else { return }
         started = false
+        stopRequested = true
         stopping = true
         job = nil
         call = nil
         if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
-        // Spin a little (the thread is awake or wakes at once), then sleep: 2 says a waiter
-        // sleeps, so that the thread wakes it.
-        var spins = 0
+    }
+
+    /// Waits until the thread told to stop has left the worker.
+    func awaitStopped() {
+        guard stopRequested else { return }
+        stopRequested = false
+        // Spin a little (the thread is awake or wakes at once), yielding when threads
+        // outnumber processors; then sleep: 2 says a waiter sleeps, so that the thread wakes it.
+        var spin = SpinWait(gate.share)
         while exited.load() != 1 {
-            spins += 1
-            if spins < 2000 {
-                rd_cpu_relax()
+            if spin.turns < 1000 {
+                spin.turn()
             } else if exited.compareExchange(expected: 0, desired: 2) || exited.load() == 2 {
                 exited.wait(whileEqualTo: 2)
             }
