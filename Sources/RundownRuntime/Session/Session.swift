@@ -141,6 +141,9 @@ public final class Session {
         readBudgetSpent = false
         readLimitReported = false
         readStack = ScriptFile.canonicalPath(file).map { [$0] } ?? []
+        // Most scripts start on `main`: its thread starts while the first lines are parsed.
+        // (Should the system refuse it now, the first command on main reports that.)
+        if !bytes.isEmpty { _ = workers["main"]?.start() }
         runLines(bytes: bytes, file: file, topLevel: true)
         readStack = []
         finish()
