@@ -28,6 +28,10 @@ public struct ScaleBench: BenchSection {
         /// Sizes of a full (not `--quick`) run when more than two: every pair ten times apart
         /// gets a target (issue 14: 1k to 1M lines, 1 to 1000 threads).
         var fullSizes: [Int]? = nil
+        /// Empty rdsh's pool of parked threads before each run, so that every thread the run
+        /// uses is created: with a warm pool (64 threads) a run of up to 64 threads would cost
+        /// less per thread than a larger one, and the growth would measure the pool.
+        var drainsThreadPool = false
 
         func sizes(quick: Bool) -> [Int] {
             if !quick, let fullSizes { return fullSizes }
@@ -56,7 +60,7 @@ public struct ScaleBench: BenchSection {
                         text += "T\(i): ExAcquireRundownProtection R\nT\(i): ExReleaseRundownProtection R\n"
                     }
                     return text
-                }, fullSizes: [1, 10, 100, 500, 1_000, 5_000]),
+                }, fullSizes: [1, 10, 100, 500, 1_000, 5_000], drainsThreadPool: true),
             GrowthCase(
                 name: "lines", label: "acquire/release lines on main (script size)", small: 5_000 * scale,
                 script: { size, _ in
@@ -120,6 +124,7 @@ public struct ScaleBench: BenchSection {
                 }
                 var best = UInt64.max
                 for _ in 0..<repetitions {
+                    if growth.drainsThreadPool { ThreadPool.drain() }
                     let sink = DiscardingSink()
                     let session = Session(options: SessionOptions(), sink: sink)
                     let start = rd_now_ns()
@@ -141,6 +146,11 @@ public struct ScaleBench: BenchSection {
                 progress("  \(growth.name) N=\(size): \(formatted(elapsed * 1000, decimals: 1)) ms")
             }
             guard seconds.count == sizes.count else { continue }
+            if growth.drainsThreadPool {
+                notes.append(
+                    "\(growth.name): rdsh's pool of parked threads was emptied before each run, so every "
+                        + "thread of the run was created")
+            }
             for (i, small) in sizes.enumerated() {
                 guard let j = sizes.firstIndex(of: small * 10) else { continue }
                 let ratio = seconds[j] / max(seconds[i], 1e-9)

@@ -101,7 +101,9 @@ public struct TestRunnerBench: BenchSection {
                     unit: "scripts"))
         case .success(let corpus):
             defer { Self.remove(corpus) }
-            progress("  corpus: \(count) scripts in \(corpus.directory), \(jobs) job\(jobs == 1 ? "" : "s"), \(repetitions) runs")
+            progress(
+                "  corpus: \(count) scripts in \(corpus.directory), \(jobs) job\(jobs == 1 ? "" : "s"), \(repetitions) runs"
+            )
             var seconds: [Double] = []
             var floors: [Double] = []
             var ratios: [Double] = []
@@ -126,7 +128,8 @@ public struct TestRunnerBench: BenchSection {
             }
             let latency = BenchLatency(
                 name: "corpus",
-                label: "\(count) small scripts with expectations, TestRunner.run, \(jobs) job\(jobs == 1 ? "" : "s")",
+                label:
+                    "\(count) small scripts with expectations, TestRunner.run, \(jobs) job\(jobs == 1 ? "" : "s")",
                 sortedSamples: seconds.map { $0 * 1e9 }.sorted())
             latencies.append(latency)
             let median = latency.medianNs / 1e9

@@ -20,7 +20,8 @@ public struct ParseCache {
     /// What ``Parser/parse(line:location:)`` returns for `line` at `location`.
     public mutating func parse(line: String, location: SourceLocation) -> Result<Statement, Diagnostic> {
         if var call = calls[line] {
-            call.location = SourceLocation(file: location.file, line: location.line, column: call.location.column)
+            call.location = SourceLocation(
+                file: location.file, line: location.line, column: call.location.column)
             return .success(.call(call))
         }
         let result = Parser.parse(line: line, location: location)

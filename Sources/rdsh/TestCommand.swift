@@ -27,7 +27,8 @@ struct TestCommand: ParsableCommand {
 
     @Option(
         name: .shortAndLong,
-        help: ArgumentHelp("Files run in parallel (default: one per two processors, at least one).", valueName: "N"))
+        help: ArgumentHelp(
+            "Files run in parallel (default: one per two processors, at least one).", valueName: "N"))
     var jobs: Int?
 
     @Option(

@@ -1,7 +1,7 @@
 import CRundownSupport
-import RundownScript
 import Glibc
 @_spi(Testing) import RundownRuntime
+import RundownScript
 import Testing
 
 /// How the session's threads wait: the count of awake threads decides whether a spinner yields,
@@ -46,7 +46,8 @@ import Testing
         let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: sink)
         #expect(session.awakeThreads == 1)
         for line in [
-            "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "A: ExAcquireRundownProtection R",
+            "ExInitializeRundownProtection R", "ExAcquireRundownProtection R",
+            "A: ExAcquireRundownProtection R",
             "B: ExAcquireRundownProtection R", "A: ExReleaseRundownProtection R",
             "B: ExReleaseRundownProtection R", "ExReleaseRundownProtection R",
         ] {
@@ -55,9 +56,13 @@ import Testing
         // main, A and B spin for a while after their last command, then park.
         #expect(Self.settle(session, at: 1) == 1)
         // A parked worker woken by a new command is counted again, and parks again.
-        session.execute(line: "A: ExAcquireRundownProtection R", location: RundownScript.SourceLocation(file: "t", line: 2))
+        session.execute(
+            line: "A: ExAcquireRundownProtection R",
+            location: RundownScript.SourceLocation(file: "t", line: 2))
         #expect(Self.settle(session, at: 1) == 1)
-        session.execute(line: "A: ExReleaseRundownProtection R", location: RundownScript.SourceLocation(file: "t", line: 3))
+        session.execute(
+            line: "A: ExReleaseRundownProtection R",
+            location: RundownScript.SourceLocation(file: "t", line: 3))
         session.finish()
         #expect(session.awakeThreads == 1)
         #expect(sink.lines == ["TRUE", "TRUE", "TRUE", "TRUE"])

@@ -47,7 +47,9 @@ import Testing
         for (index, line) in lines.enumerated() {
             let first = SourceLocation(file: "a.rdsh", line: index + 1)
             let second = SourceLocation(file: "b.rdsh", line: index + 1000)
-            #expect(Self.same(cache.parse(line: line, location: first), Parser.parse(line: line, location: first)))
+            #expect(
+                Self.same(cache.parse(line: line, location: first), Parser.parse(line: line, location: first))
+            )
             let again = cache.parse(line: line, location: second)
             #expect(Self.same(again, Parser.parse(line: line, location: second)), "\(line)")
             if case .success(.call) = again { hits += 1 }

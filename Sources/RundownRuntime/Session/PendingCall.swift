@@ -96,7 +96,11 @@ extension PendingCall {
             if let hooks { return .boolean(try plain!.acquire(count: count, hooks: hooks)) }
             return .boolean(try plain!.acquire(count: count))
         case .release, .releaseEx:
-            if let hooks { try plain!.release(count: count, hooks: hooks) } else { try plain!.release(count: count) }
+            if let hooks {
+                try plain!.release(count: count, hooks: hooks)
+            } else {
+                try plain!.release(count: count)
+            }
         case .wait:
             if let hooks { return .wait(try plain!.waitForRelease(hooks: hooks)) }
             return .wait(try plain!.waitForRelease())
@@ -107,7 +111,8 @@ extension PendingCall {
         case .allocate:
             return .created(
                 CacheAwareRundownRef.allocate(
-                    poolType: poolType, tag: tag, processorCount: processors, pool: pool!, observer: observer))
+                    poolType: poolType, tag: tag, processorCount: processors, pool: pool!, observer: observer)
+            )
         case .initializeCacheAware:
             if let cacheAware {
                 try cacheAware.reinitializeStorage(storageSize: storageSize)
@@ -119,7 +124,9 @@ extension PendingCall {
         case .free:
             try cacheAware!.free()
         case .acquireCacheAware, .acquireCacheAwareEx:
-            if let hooks { return .boolean(try cacheAware!.acquire(processor: cpu, count: count, hooks: hooks)) }
+            if let hooks {
+                return .boolean(try cacheAware!.acquire(processor: cpu, count: count, hooks: hooks))
+            }
             return .boolean(try cacheAware!.acquire(processor: cpu, count: count))
         case .releaseCacheAware, .releaseCacheAwareEx:
             if let hooks {
@@ -131,9 +138,17 @@ extension PendingCall {
             if let hooks { return .wait(try cacheAware!.waitForRelease(hooks: hooks)) }
             return .wait(try cacheAware!.waitForRelease())
         case .completedCacheAware:
-            if let hooks { try cacheAware!.rundownCompleted(hooks: hooks) } else { try cacheAware!.rundownCompleted() }
+            if let hooks {
+                try cacheAware!.rundownCompleted(hooks: hooks)
+            } else {
+                try cacheAware!.rundownCompleted()
+            }
         case .reinitializeCacheAware:
-            if let hooks { try cacheAware!.reinitialize(hooks: hooks) } else { try cacheAware!.reinitialize() }
+            if let hooks {
+                try cacheAware!.reinitialize(hooks: hooks)
+            } else {
+                try cacheAware!.reinitialize()
+            }
         }
         return .void
     }

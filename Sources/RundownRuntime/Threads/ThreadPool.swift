@@ -10,16 +10,26 @@ import Synchronization
 /// renames itself to the worker's name, runs the worker until it is stopped, then parks here
 /// again. Every command still runs on its named real thread: the thread is only not new.
 /// At most ``capacity`` threads wait here; a thread that finds the pool full ends.
-enum ThreadPool {
+public enum ThreadPool {
     /// Parked threads kept at most.
-    static let capacity = 64
+    public static let capacity = 64
     /// Stack size of every worker thread.
     static let stackSize = 512 * 1024
 
     private static let parked = Mutex<[PooledThread]>([])
 
     /// Threads parked right now.
-    static var parkedCount: Int { parked.withLock { $0.count } }
+    public static var parkedCount: Int { parked.withLock { $0.count } }
+
+    /// Ends every parked thread (the next workers get new threads): for measurements of
+    /// thread creation itself.
+    public static func drain() {
+        let threads = parked.withLock { threads in
+            defer { threads.removeAll() }
+            return threads
+        }
+        for thread in threads { thread.end() }
+    }
 
     /// Runs `worker` on a parked thread, or on a new one; false when the system refuses a new
     /// thread.
@@ -80,13 +90,20 @@ private final class PooledThread: @unchecked Sendable {
         assigned.wakeAll()
     }
 
+    /// Tells a parked thread to end.
+    func end() {
+        worker = nil
+        assigned.store(1)
+        assigned.wakeAll()
+    }
+
     private func loop() {
         while true {
             while assigned.load() == 0 { assigned.wait(whileEqualTo: 0) }
             assigned.store(0)
-            let current = worker
+            guard let current = worker else { return }  // end()
             worker = nil
-            current?.run()
+            current.run()
             "rdsh-pool".withCString { rd_set_thread_name($0) }
             guard ThreadPool.park(self) else { return }
         }

@@ -1,0 +1,62 @@
+import CRundownSupport
+import Glibc
+@_spi(Testing) import RundownRuntime
+import RundownScript
+import Synchronization
+import Testing
+
+/// Sessions take their threads from a pool: a thread comes back renamed for its new worker,
+/// and threads are reused rather than created for every session.
+@Suite(.timeLimit(.minutes(1))) struct ThreadPoolTests {
+    /// The calling thread's OS id and its name as /proc shows it.
+    static func identity() -> (id: Int64, name: String) {
+        let id = rd_thread_id()
+        var name = ""
+        if let file = fopen("/proc/self/task/\(id)/comm", "r") {
+            var buffer = [CChar](repeating: 0, count: 64)
+            if fgets(&buffer, 64, file) != nil {
+                name = String(cString: buffer)
+                if name.hasSuffix("\n") { name.removeLast() }
+            }
+            fclose(file)
+        }
+        return (id, name)
+    }
+
+    @Test func reusedThreadsCarryTheirNewWorkersName() {
+        let seen = Mutex<[(id: Int64, name: String, expected: String)]>([])
+        for round in 0..<60 {
+            let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: CapturingSink())
+            for thread in ["Alpha\(round % 7)", "Beta", "main"] {
+                session.runJob(onThread: thread, display: "identity", line: 1) {
+                    let me = Self.identity()
+                    seen.withLock { $0.append((me.id, me.name, thread)) }
+                }
+            }
+            session.finish()
+        }
+        let uses = seen.withLock { $0 }
+        #expect(uses.count == 180)
+        for use in uses { #expect(use.name == use.expected, "thread \(use.id)") }
+        // 180 thread uses in 60 sessions one after another: the pool hands threads back.
+        let distinct = Set(uses.map(\.id)).count
+        #expect(distinct < 90, "\(distinct) distinct OS threads for 180 uses")
+    }
+
+    @Test func drainEndsParkedThreads() {
+        let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: CapturingSink())
+        session.runJob(onThread: "Gamma", display: "nothing", line: 1) {}
+        session.finish()
+        ThreadPool.drain()
+        // Other suites may park threads meanwhile; what was parked here is gone.
+        #expect(ThreadPool.parkedCount < ThreadPool.capacity)
+        let again = Session(options: SessionOptions(watchdogSeconds: 5), sink: CapturingSink())
+        let ran = Atomic<Bool>(false)
+        again.runJob(onThread: "Delta", display: "after drain", line: 1) {
+            ran.store(true, ordering: .relaxed)
+        }
+        again.finish()
+        let didRun = ran.load(ordering: .relaxed)
+        #expect(didRun)
+    }
+}
