@@ -99,6 +99,35 @@ import Testing
         #expect(outcome.output.contains("/nonexistent/libedit.so.2"))
     }
 
+    /// A long `.par` exploration stops at Ctrl-C with the table of what ran, and the session
+    /// goes on.
+    @Test func ctrlCStopsALongExploration() throws {
+        let (outcome, _) = try Self.drive(
+            #"""
+            child = spawn()
+            run(child, "ExInitializeRundownProtection R")
+            child.sendline(".par budget=10000000")
+            child.expect_exact("> ")
+            for t in "ABCDEFGH":
+                n = ord(t) - 64
+                for _ in range(2):
+                    child.sendline(f"{t}: ExAcquireRundownProtectionEx R {n}")
+                    child.expect_exact("> ")
+                    child.sendline(f"{t}: ExReleaseRundownProtectionEx R {n}")
+                    child.expect_exact("> ")
+            started = time.time()
+            child.sendline(".end")
+            time.sleep(1.5)
+            child.sendintr()
+            child.expect_exact("not exhaustive (interrupted by Ctrl-C; budget 10000000, seed=1)")
+            child.expect_exact("rdsh> ")
+            assert time.time() - started < 8, ("Ctrl-C took too long", time.time() - started)
+            run(child, ".show R", "R: state=live holders=0")
+            quit(child)
+            """#)
+        #expect(outcome.status == 0, "\(outcome.output)")
+    }
+
     @Test func bannerHasOneLineOfHelp() throws {
         let (outcome, _) = try Self.drive(
             #"""

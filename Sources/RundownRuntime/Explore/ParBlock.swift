@@ -150,12 +150,19 @@ public struct ParReport: Sendable {
     public var entries: [Entry]
     /// At `granularity=atomic`: the preemption bound the schedules kept to.
     public var preemptionBound: Int? = nil
+    /// Ctrl-C stopped the exploration (in the REPL): the table has what ran until then.
+    public var interrupted = false
 
     /// The header line and one line per outcome.
     public var lines: [String] {
         let schedulesText = "\(schedules) schedule\(schedules == 1 ? "" : "s")"
         let outcomesText = "\(entries.count) outcome\(entries.count == 1 ? "" : "s")"
-        var how = exhaustive ? "exhaustive" : "not exhaustive (budget \(budget), seed=\(seed))"
+        var how =
+            exhaustive
+            ? "exhaustive"
+            : interrupted
+                ? "not exhaustive (interrupted by Ctrl-C; budget \(budget), seed=\(seed))"
+                : "not exhaustive (budget \(budget), seed=\(seed))"
         if let preemptionBound { how += ", atomic steps, preemptions <= \(preemptionBound)" }
         var lines = ["par: \(schedulesText), \(outcomesText), \(how)"]
         for entry in entries {

@@ -135,6 +135,7 @@ extension Session {
 
         // Depth-first, with the state cache when reduction is on.
         let search = ParSearch(budget: depthFirstBudget, caching: parReduction)
+        search.interruptRequested = interruptRequested
         beginSchedule(threads, start: start)
         var made: Set<String> = []
         _ = enabledThreads(threads, collector: collector, made: made)
@@ -152,7 +153,7 @@ extension Session {
         // Past the budget: seeded random schedules.
         if !exhaustive {
             var random = SplitMix(seed: collector.options.seed)
-            while run < budget {
+            while run < budget && !search.pollInterrupt() {
                 let schedule = runSchedule(threads, collector: collector, start: start) { _, enabled in
                     enabled[Int(random.next() % UInt64(enabled.count))]
                 }
@@ -165,6 +166,7 @@ extension Session {
         var report = ParReport(
             file: file, line: collector.location.line, schedules: represented, exhaustive: exhaustive,
             budget: budget, seed: collector.options.seed, run: parStatistics?.run, entries: entries)
+        report.interrupted = search.interrupted
         if collector.options.granularity == .atomic { report.preemptionBound = collector.options.preemptions }
         return report
     }
@@ -198,7 +200,7 @@ extension Session {
             search.cacheHits += 1
             return cached
         }
-        if search.runs >= search.budget { return nil }
+        if search.runs >= search.budget || search.pollInterrupt() { return nil }
         let depth = path.count
         var anchored = false
         if enabled.count > 1, search.anchors.last?.depth != depth,
@@ -771,6 +773,25 @@ final class ParSearch {
     var cacheHits = 0
     /// Schedules started from the start state (the first one, then one per replay).
     var runs = 1
+    /// Asked at most every ``interruptPeriod`` nanoseconds: true stops the search (the REPL's
+    /// Ctrl-C). Nil outside the REPL.
+    var interruptRequested: (() -> Bool)?
+    /// The search was stopped by ``interruptRequested``.
+    private(set) var interrupted = false
+    /// Time between two questions (asking costs a system call; a step costs microseconds).
+    static let interruptPeriod: UInt64 = 50_000_000
+    private var nextPoll: UInt64 = 0
+
+    /// Asks ``interruptRequested`` when its period has passed; true once the search must stop.
+    func pollInterrupt() -> Bool {
+        if interrupted { return true }
+        guard let interruptRequested else { return false }
+        let now = rd_now_ns()
+        guard now >= nextPoll else { return false }
+        nextPoll = now &+ Self.interruptPeriod
+        if interruptRequested() { interrupted = true }
+        return interrupted
+    }
 
     init(budget: Int, caching: Bool) {
         self.budget = budget

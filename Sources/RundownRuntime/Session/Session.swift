@@ -83,8 +83,9 @@ public final class Session {
     /// The script should stop: `.exit`, or an error while bail is on.
     public var shouldStop: Bool { shouldExit || bailed }
 
-    /// Asked before each line of a `.read` file: `true` stops every `.read` in progress (the
-    /// REPL's Ctrl-C). Top-level lines are not asked: the caller owns that loop.
+    /// Asked before each line of a `.read` file, and every 50 ms while a `.par` block is
+    /// explored: `true` stops every `.read` in progress, or the exploration (the REPL's Ctrl-C).
+    /// Top-level lines are not asked: the caller owns that loop.
     public var interruptRequested: (() -> Bool)?
     /// Where the last interrupted `.read` stopped (file, and the line that did not run); the
     /// caller reads and clears it.
