@@ -3,14 +3,16 @@ import Glibc
 import Rundown
 import Synchronization
 
-/// One named, real OS thread that runs the commands a script sends to it (`T: command`).
+/// One named, real OS thread that runs the commands a script sends to it (`T: command`). The
+/// OS thread comes from ``ThreadPool`` (a parked one, renamed, or a new one) and goes back to it
+/// when the worker stops.
 ///
 /// The coordinator hands a job over through a mailbox word: the worker spins on it for a short
 /// while after each job (so back-to-back commands cost no system call; see ``SpinWait``) and
-/// then parks on a futex. The worker's status is the single source of truth for settling: every change that
-/// makes the thread count as running or settled is a compare-and-swap on it, so the
-/// ``SettleGate`` counter moves exactly once per change even when the watchdog gives up on a
-/// thread that later finishes.
+/// then parks on a futex. The worker's status is the single source of truth for settling:
+/// every change that makes the thread count as running or settled is a compare-and-swap on it,
+/// so the ``SettleGate`` counter moves exactly once per change even when the watchdog gives up
+/// on a thread that later finishes.
 final class Worker: @unchecked Sendable {
     /// What the thread is doing, as far as settling is concerned.
     enum Status: Int {
