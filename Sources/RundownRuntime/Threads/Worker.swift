@@ -225,15 +225,34 @@ final class Worker: @unchecked Sendable {
                 job = nil
                 work?()
             }
-            if !statusWord.compareExchange(
-                expected: Status.running.rawValue, desired: Status.idle.rawValue,
-                ordering: .sequentiallyConsistent
-            ).exchanged {
-                // The watchdog gave up on us; we finished late. Become idle without touching
-                // the gate (the watchdog already took us off it).
-                statusWord.store(Status.idle.rawValue, ordering: .sequentiallyConsistent)
-            } else {
-                gate.leave()
+            becomeIdle()
+        }
+    }
+
+    /// The job returned: the thread becomes idle, leaving the gate if it counts on it. Every
+    /// change is a compare-and-swap, because a release may still be marking this thread woken:
+    /// the library signals a waiter before it reports the wake, so the waiter can return
+    /// while its status still says blocked. Whichever of the two swaps wins, the gate moves
+    /// once: blocked -> idle here makes the release's blocked -> running fail (no enter);
+    /// blocked -> running there makes this loop see running and leave. (A plain store of idle
+    /// after a failed swap could overwrite the release's running and keep its enter forever:
+    /// every later command then waited out the watchdog.)
+    private func becomeIdle() {
+        while true {
+            switch status {
+            case .running:
+                if transition(from: .running, to: .idle) {
+                    gate.leave()
+                    return
+                }
+            case .blocked:
+                if transition(from: .blocked, to: .idle) { return }
+            case .idle:
+                return
+            case .hung, .paused:
+                // The watchdog gave up on us (it took us off the gate); we finished late.
+                let now = status
+                if now != .running && now != .blocked && transition(from: now, to: .idle) { return }
             }
         }
     }
