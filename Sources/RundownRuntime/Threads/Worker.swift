@@ -108,8 +108,16 @@ final class Worker: @unchecked Sendable {
 
     /// Called on the releasing thread when its release woke this (blocked) thread: the thread
     /// counts as running again before the release returns, so the coordinator waits for it.
+    ///
+    /// The gate is entered before the status says running: once it says running, the woken
+    /// thread may finish and leave at once, and a leave before the enter could take the count
+    /// to zero while the releasing thread is still inside its call. The coordinator then saw
+    /// everything settled, found the releaser not yet idle and never completed its release
+    /// (the ledger kept a reference the object no longer had; the accounting property test
+    /// caught it once in about 25 full runs). A failed swap takes the enter back.
     func markWoken() {
-        if transition(from: .blocked, to: .running) { gate.enter() }
+        gate.enter()
+        if !transition(from: .blocked, to: .running) { gate.leave() }
     }
 
     /// Called on this thread at a step boundary while a scheduler controls the steps: settles,
