@@ -69,6 +69,12 @@ void rd_set_thread_name(const char *name) {
     pthread_setname_np(pthread_self(), buf);
 }
 
+static _Thread_local void *rd_context;
+
+void rd_set_thread_context(void *context) { rd_context = context; }
+
+void *rd_thread_context(void) { return rd_context; }
+
 uint64_t rd_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -60,6 +60,11 @@ int64_t rd_thread_id(void);
 /// Names the calling thread for debuggers and /proc (at most 15 bytes are kept).
 void rd_set_thread_name(const char *name);
 
+/// The calling thread's own context pointer (a thread-local word): rdsh's worker threads set
+/// it to their worker, so a callback can tell exactly which worker it runs on. NULL elsewhere.
+void rd_set_thread_context(void *context);
+void *rd_thread_context(void);
+
 /// Joins `thread`, waiting at most `timeout_ns`: 0 when joined, ETIMEDOUT when it still runs.
 int rd_join_thread_timeout(pthread_t thread, uint64_t timeout_ns);
 

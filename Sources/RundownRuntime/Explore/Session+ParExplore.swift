@@ -286,7 +286,7 @@ extension Session {
             case .boolean(let value): key += value ? "=T" : "=F"
             }
             key += "[" + handle.ledger.fingerprint + "]"
-            if let waiter = handle.waiter { key += "w" + waiter.name }
+            for waiter in handle.waiters { key += "w" + waiter.name }
             key += ";"
         }
         key += "|a" + allocations.map { $0.freed ? "f" : "l" }.joined()
@@ -475,7 +475,9 @@ extension Session {
         let worker = thread.worker
         switch thread.phase {
         case .idle:
-            guard case .call(let call) = thread.lines[thread.pc].kind else { return }
+            guard thread.pc < thread.lines.count, case .call(let call) = thread.lines[thread.pc].kind else {
+                return
+            }
             let line = thread.lines[thread.pc]
             thread.pc += 1
             if transcript {
@@ -509,8 +511,8 @@ extension Session {
                 thread.phase = .paused(started)
             } else if worker.status == .idle {
                 worker.current = nil
-                pending.handle?.waiter = nil
-                if let object = pending.object { observer.unregister(object: object) }
+                pending.handle?.removeWaiter(worker)
+                if let object = pending.object { observer.unregister(worker, object: object) }
                 output("[\(worker.name)] returned from \(pending.display)")
                 if case .violation(let violation) = pending.result {
                     report(libraryViolation(violation, pending), sourceText: nil)
@@ -693,7 +695,7 @@ extension Session {
             handle.location = entry.location
             handle.ledger = entry.ledger
             handle.allocation = entry.allocation
-            handle.waiter = nil
+            handle.waiters.removeAll()
             handles[handle.name] = handle
         }
         handleOrder = start.handleOrder

@@ -21,8 +21,19 @@ final class Handle {
     var ledger = Ledger()
     /// For objects from ExAllocateCacheAwareRundownProtection: the pool bookkeeping.
     var allocation: Allocation?
-    /// The thread inside a wait on this object, while it is blocked there.
-    var waiter: Worker?
+    /// The threads inside a wait on this object, in the order their waits were sent. More
+    /// than one only while waits race in a `.par` block (all but one are then refused).
+    var waiters: [Worker] = []
+    /// The thread inside a wait on this object (the first, when waits race).
+    var waiter: Worker? { waiters.first }
+
+    func addWaiter(_ worker: Worker) {
+        if !waiters.contains(where: { $0 === worker }) { waiters.append(worker) }
+    }
+
+    func removeWaiter(_ worker: Worker) {
+        waiters.removeAll { $0 === worker }
+    }
 
     init(name: String, value: Value, location: SourceLocation) {
         self.name = name

@@ -201,10 +201,10 @@ extension Session {
             pending.observer = observer
         case .wait:
             observer.register(waiter: worker, on: pending.plain!)
-            pending.handle?.waiter = worker
+            pending.handle?.addWaiter(worker)
         case .waitCacheAware:
             observer.register(waiter: worker, on: pending.cacheAware!)
-            pending.handle?.waiter = worker
+            pending.handle?.addWaiter(worker)
         default:
             break
         }
@@ -248,8 +248,8 @@ extension Session {
         case .violation(let violation):
             // A refused call changes nothing: only a refused wait had registered a waiter.
             if pending.operation.isWait {
-                if let object = pending.object { observer.unregister(object: object) }
-                handle?.waiter = nil
+                if let object = pending.object { observer.unregister(worker, object: object) }
+                handle?.removeWaiter(worker)
             }
             report(libraryViolation(violation, pending), sourceText: sourceText)
         case .boolean(let granted):
@@ -266,8 +266,8 @@ extension Session {
                 bind(binding, .number(size), at: pending.location, sourceText: sourceText)
             }
         case .wait:
-            if let object = pending.object { observer.unregister(object: object) }
-            handle?.waiter = nil
+            if let object = pending.object { observer.unregister(worker, object: object) }
+            handle?.removeWaiter(worker)
         case .void:
             switch pending.operation {
             case .release, .releaseEx, .releaseCacheAware, .releaseCacheAwareEx:
@@ -322,7 +322,7 @@ extension Session {
             existing.location = location
             existing.ledger.clear()
             existing.allocation = nil
-            existing.waiter = nil
+            existing.waiters.removeAll()
         } else {
             handles[name] = Handle(name: name, value: value, location: location)
             handleOrder.append(name)
@@ -351,7 +351,7 @@ extension Session {
             guard let pending = woken.current else { continue }
             if woken.status == .idle {
                 woken.current = nil
-                pending.handle?.waiter = nil
+                pending.handle?.removeWaiter(woken)
                 output("[\(woken.name)] returned from \(pending.display)")
                 if case .violation(let violation) = pending.result {
                     report(libraryViolation(violation, pending), sourceText: nil)

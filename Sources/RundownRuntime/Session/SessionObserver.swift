@@ -5,14 +5,13 @@ import Synchronization
 /// and on the releasing thread that a release woke the waiter. It turns both into settle-gate
 /// transitions of the worker concerned, so the coordinator knows when everything has settled.
 final class SessionObserver: RundownObserver, @unchecked Sendable {
-    /// Workers inside a wait, by the object they wait on.
-    private let waiters = Mutex<[ObjectIdentifier: Worker]>([:])
+    /// Workers inside a wait, by the object they wait on, in the order the coordinator sent
+    /// the waits. Several at once only when waits race (`.par`, misuse): the library lets one
+    /// of them own the wait block and refuses the others, so at most one of them sleeps.
+    private let waiters = Mutex<[ObjectIdentifier: [Worker]]>([:])
     /// Workers a release woke, in wake order, not yet reported.
     private let woken = Mutex<[Worker]>([])
 
-    /// Waiters by object, kept after a wake until the wait returns: a woken waiter parks at
-    /// its return step while a `.par` block is explored.
-    private let stepWaiters = Mutex<[ObjectIdentifier: Worker]>([:])
     /// While a `.par` block is explored: the worker granted the current step. Nil otherwise,
     /// and then step boundaries cost nothing.
     private let stepping = Mutex<Worker?>(nil)
@@ -24,14 +23,25 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
 
     /// The coordinator registers a wait before it hands the command to the thread.
     func register(waiter: Worker, on object: AnyObject) {
-        waiters.withLock { $0[ObjectIdentifier(object)] = waiter }
-        stepWaiters.withLock { $0[ObjectIdentifier(object)] = waiter }
+        let id = ObjectIdentifier(object)
+        waiters.withLock { map in
+            if !(map[id]?.contains { $0 === waiter } ?? false) { map[id, default: []].append(waiter) }
+        }
     }
 
-    /// Forgets the waiter of `object` (the wait returned without blocking, or was reported).
-    func unregister(object: AnyObject) {
-        _ = waiters.withLock { $0.removeValue(forKey: ObjectIdentifier(object)) }
-        _ = stepWaiters.withLock { $0.removeValue(forKey: ObjectIdentifier(object)) }
+    /// Forgets `waiter` as a waiter of `object` (its wait returned, was refused, or was
+    /// reported); the other waits on `object` stay registered.
+    func unregister(_ waiter: Worker, object: AnyObject) {
+        let id = ObjectIdentifier(object)
+        waiters.withLock { Self.remove(waiter, id, from: &$0) }
+    }
+
+    private static func remove(
+        _ waiter: Worker, _ id: ObjectIdentifier, from map: inout [ObjectIdentifier: [Worker]]
+    ) {
+        guard var list = map[id] else { return }
+        list.removeAll { $0 === waiter }
+        map[id] = list.isEmpty ? nil : list
     }
 
     /// Turns step control on (a `.par` block is being explored) or off.
@@ -49,31 +59,43 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     /// Forgets every waiter (a schedule starts over from the saved state).
     func forgetAll() {
         waiters.withLock { $0.removeAll() }
-        stepWaiters.withLock { $0.removeAll() }
         woken.withLock { $0.removeAll() }
     }
 
     func rundownStep(_ object: AnyObject, at point: RundownStepPoint) {
         guard exploring.load(ordering: .sequentiallyConsistent) else { return }
         if point != .woke && atomicSteps.load(ordering: .sequentiallyConsistent) { return }
-        let worker: Worker?
-        if point == .woke {
-            worker = stepWaiters.withLock { $0[ObjectIdentifier(object)] }
-        } else {
-            worker = stepping.withLock { $0 }
-        }
+        // A woken waiter parks at its return step on its own thread: the worker that thread
+        // serves (not a guess by object, which two racing waits would share).
+        let worker = point == .woke ? Worker.current : stepping.withLock { $0 }
         worker?.pauseForStep(at: point)
     }
 
     func rundownWillBlock(_ object: AnyObject, outstanding: Int) {
-        let worker = waiters.withLock { $0[ObjectIdentifier(object)] }
-        worker?.markBlocked()
+        // On the waiting thread: that thread's worker, if its wait is still registered (a
+        // release that already reported the wake took it off, and then it does not sleep).
+        guard let worker = Worker.current else { return }
+        let registered = waiters.withLock {
+            $0[ObjectIdentifier(object)]?.contains { $0 === worker } ?? false
+        }
+        if registered { worker.markBlocked() }
     }
 
     func rundownDidWakeWaiter(_ object: AnyObject) {
-        guard let worker = waiters.withLock({ $0.removeValue(forKey: ObjectIdentifier(object)) }) else {
-            return
+        // The waiter that slept on the block: blocked, or already parked at its return step
+        // (it can wake and park before this release reports the wake). Only one wait owns the
+        // block, so only one registered waiter can be either; failing both (the waiter has not
+        // reached its sleep yet, which only free-running threads allow), the first.
+        let id = ObjectIdentifier(object)
+        let worker: Worker? = waiters.withLock { map in
+            guard let list = map[id],
+                let chosen = list.first(where: { $0.status == .blocked })
+                    ?? list.first(where: { $0.status == .paused && $0.pausePoint == .woke }) ?? list.first
+            else { return nil }
+            Self.remove(chosen, id, from: &map)
+            return chosen
         }
+        guard let worker else { return }
         worker.markWoken()
         woken.withLock { $0.append(worker) }
     }

@@ -70,6 +70,14 @@ final class Worker: @unchecked Sendable {
         self.spinNanoseconds = spinNanoseconds
     }
 
+    /// The worker whose thread calls this, or nil on any other thread (the coordinator, a
+    /// thread of the library's own tests). Exact: each worker thread records its worker in a
+    /// thread-local word while it serves it.
+    static var current: Worker? {
+        guard let context = rd_thread_context() else { return nil }
+        return Unmanaged<Worker>.fromOpaque(context).takeUnretainedValue()
+    }
+
     var status: Status { Status(rawValue: statusWord.load(ordering: .sequentiallyConsistent)) ?? .idle }
 
     /// Starts the thread: a parked one of ``ThreadPool``, or a new one. Returns false when the
@@ -216,11 +224,13 @@ final class Worker: @unchecked Sendable {
     /// The worker's loop, on its pooled thread, until ``stop()``.
     func run() {
         name.withCString { rd_set_thread_name($0) }
+        rd_set_thread_context(Unmanaged.passUnretained(self).toOpaque())
         gate.share.wake()
         while true {
             awaitJob()
             if stopping {
                 stopping = false
+                rd_set_thread_context(nil)
                 gate.share.sleep()
                 if exited.exchange(1) == 2 { exited.wakeAll() }
                 return
