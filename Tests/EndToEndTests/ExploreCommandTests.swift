@@ -72,6 +72,28 @@ import Testing
         #expect(r.stderr.contains("error[RELEASE_AFTER_RUNDOWN]"))
     }
 
+    /// A step that never settles (the RDSH_PAR_HANG_AT test hook stops the 5th step's thread
+    /// outside any wait) is reported as WATCHDOG within the limit, stops the exploration (no
+    /// second WATCHDOG, no crash replaying a schedule whose thread hung) and says so in the
+    /// table and the JSON.
+    @Test(.timeLimit(.minutes(1))) func aStepThatNeverSettlesStopsTheExploration() throws {
+        let dir = try Rdsh.temporaryDirectory()
+        _ = try write(Self.race, in: dir)
+        let environment = ["RDSH_PAR_HANG_AT": "5", "RDSH_WATCHDOG_SECONDS": "1"]
+        let r = try Rdsh.run(["run", "race.rdsh"], environment: environment, directory: dir)
+        #expect(r.status == 1)
+        #expect(
+            r.stdout.hasPrefix(
+                "par: 1 schedule, 1 outcome, not exhaustive (stopped by WATCHDOG: a thread did not settle; budget 100000, seed=1)\n"
+            ))
+        #expect(r.stderr.components(separatedBy: "error[WATCHDOG]").count == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("error[WATCHDOG]: thread A did not settle within 1 s"))
+        let json = try Rdsh.run(["explore", "--json", "race.rdsh"], environment: environment, directory: dir)
+        #expect(json.status == 1)
+        #expect(json.stdout.contains("\"exhaustive\":false,"))
+        #expect(json.stdout.contains("\"stopped\":\"watchdog\""))
+    }
+
     @Test(.timeLimit(.minutes(1))) func unterminatedBlockFailsWithoutHanging() throws {
         let dir = try Rdsh.temporaryDirectory()
         _ = try write("ExInitializeRundownProtection R\n.par\nA: ExAcquireRundownProtection R\n", in: dir)

@@ -152,6 +152,9 @@ public struct ParReport: Sendable {
     public var preemptionBound: Int? = nil
     /// Ctrl-C stopped the exploration (in the REPL): the table has what ran until then.
     public var interrupted = false
+    /// A step did not settle within the watchdog's limit (WATCHDOG was reported): the
+    /// exploration stopped there.
+    public var stoppedByWatchdog = false
 
     /// The header line and one line per outcome.
     public var lines: [String] {
@@ -160,9 +163,11 @@ public struct ParReport: Sendable {
         var how =
             exhaustive
             ? "exhaustive"
-            : interrupted
-                ? "not exhaustive (interrupted by Ctrl-C; budget \(budget), seed=\(seed))"
-                : "not exhaustive (budget \(budget), seed=\(seed))"
+            : stoppedByWatchdog
+                ? "not exhaustive (stopped by WATCHDOG: a thread did not settle; budget \(budget), seed=\(seed))"
+                : interrupted
+                    ? "not exhaustive (interrupted by Ctrl-C; budget \(budget), seed=\(seed))"
+                    : "not exhaustive (budget \(budget), seed=\(seed))"
         if let preemptionBound { how += ", atomic steps, preemptions <= \(preemptionBound)" }
         var lines = ["par: \(schedulesText), \(outcomesText), \(how)"]
         for entry in entries {

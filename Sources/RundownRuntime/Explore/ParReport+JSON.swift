@@ -8,6 +8,13 @@ extension ParReport {
             "\"exhaustive\":\(exhaustive)", "\"budget\":\(budget)", "\"seed\":\(seed)",
         ]
         if let run { fields.append("\"run\":\(run)") }
+        // Only when the search stopped early: "watchdog" (a step did not settle) or
+        // "interrupted" (Ctrl-C).
+        if stoppedByWatchdog {
+            fields.append("\"stopped\":\"watchdog\"")
+        } else if interrupted {
+            fields.append("\"stopped\":\"interrupted\"")
+        }
         if let preemptionBound {
             fields.append("\"granularity\":\"atomic\"")
             fields.append("\"preemptions\":\(preemptionBound)")

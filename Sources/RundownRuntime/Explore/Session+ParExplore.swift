@@ -1,4 +1,5 @@
 import CRundownSupport
+import Glibc
 import Rundown
 import RundownScript
 
@@ -87,10 +88,13 @@ extension Session {
         if stressRuns != nil {
             stressPar(collector, threads: threads, start: start, explored: report, file: endLocation.file)
         }
-        // The session continues in the canonical schedule's state, its transcript not printed.
-        parCapture = ParCapture()
-        _ = runSchedule(threads, collector: collector, start: start) { _, enabled in enabled[0] }
-        parCapture = nil
+        // The session continues in the canonical schedule's state, its transcript not printed
+        // (not after a WATCHDOG: a hung thread cannot run it; the session stays where it stopped).
+        if !parHung {
+            parCapture = ParCapture()
+            _ = runSchedule(threads, collector: collector, start: start) { _, enabled in enabled[0] }
+            parCapture = nil
+        }
         for line in report.lines { output(line) }
         lastParReports.append(report)
     }
@@ -127,6 +131,7 @@ extension Session {
             }
         }
         parCapture = ParCapture()
+        parHung = false
         defer { parCapture = nil }
         let bound = interleavingBound(collector, threads: threads)
         let depthFirstBudget = bound <= Double(budget) ? budget : max(1, budget / 2)
@@ -153,7 +158,7 @@ extension Session {
         // Past the budget: seeded random schedules.
         if !exhaustive {
             var random = SplitMix(seed: collector.options.seed)
-            while run < budget && !search.pollInterrupt() {
+            while run < budget && !search.pollInterrupt() && !parHung {
                 let schedule = runSchedule(threads, collector: collector, start: start) { _, enabled in
                     enabled[Int(random.next() % UInt64(enabled.count))]
                 }
@@ -167,6 +172,7 @@ extension Session {
             file: file, line: collector.location.line, schedules: represented, exhaustive: exhaustive,
             budget: budget, seed: collector.options.seed, run: parStatistics?.run, entries: entries)
         report.interrupted = search.interrupted
+        report.stoppedByWatchdog = parHung
         if collector.options.granularity == .atomic { report.preemptionBound = collector.options.preemptions }
         return report
     }
@@ -200,7 +206,7 @@ extension Session {
             search.cacheHits += 1
             return cached
         }
-        if search.runs >= search.budget || search.pollInterrupt() { return nil }
+        if search.runs >= search.budget || search.pollInterrupt() || parHung { return nil }
         let depth = path.count
         var anchored = false
         if enabled.count > 1, search.anchors.last?.depth != depth,
@@ -229,6 +235,8 @@ extension Session {
             thread.steps += 1
             let step = ScheduleStep(thread: thread.name, number: thread.steps)
             take(thread, threads: threads, made: &made, transcript: false)
+            // A thread that hung (WATCHDOG) cannot take part in another schedule: stop here.
+            if parHung { return nil }
             guard
                 let child = depthFirst(
                     threads, collector: collector, path: path + [choice], steps: steps + [step],
@@ -480,6 +488,14 @@ extension Session {
             }
             let line = thread.lines[thread.pc]
             thread.pc += 1
+            parStepsTaken += 1
+            if parStepsTaken == Self.parHangAtStep {
+                // RDSH_PAR_HANG_AT (tests): this step's thread is stuck outside any wait.
+                worker.post { while true { usleep(100_000) } }
+                parWatchdogIfUnsettled(sourceText: line.sourceText)
+                thread.phase = .idle
+                return
+            }
             if transcript {
                 output(
                     "\(thread.name).\(thread.steps): \(line.sourceText.trimmed)")
@@ -505,7 +521,7 @@ extension Session {
                 )
             }
             worker.resumeStep()
-            _ = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
+            parWatchdogIfUnsettled(sourceText: nil)
             if worker.status == .paused {
                 // Atomic granularity: the woken waiter parks again before its next atomic step.
                 thread.phase = .paused(started)
@@ -531,15 +547,27 @@ extension Session {
         }
     }
 
+    /// From `RDSH_PAR_HANG_AT=N` (end-to-end tests of the report): the N-th step an
+    /// exploration takes (counted from 1 over the session) gets stuck outside any wait instead
+    /// of making its call. 0: never.
+    static let parHangAtStep: Int = getenv("RDSH_PAR_HANG_AT").flatMap { Int(String(cString: $0)) } ?? 0
+
+    /// Waits for every thread to settle. When one does not in time: WATCHDOG (outside the
+    /// schedule's capture, so the user sees it), and the exploration stops (``parHung``): a
+    /// hung thread cannot run another schedule, and the table says why it is not exhaustive.
+    private func parWatchdogIfUnsettled(sourceText: String?) {
+        if gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) { return }
+        let saved = parCapture
+        parCapture = nil
+        reportWatchdog(sourceText: sourceText)
+        parCapture = saved
+        parHung = true
+    }
+
     private func settleStep(_ thread: ParThread, _ started: StartedCall, made: inout Set<String>) {
         let worker = thread.worker
         let pending = started.pending
-        if !gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) {
-            let saved = parCapture
-            parCapture = nil
-            reportWatchdog(sourceText: started.sourceText)
-            parCapture = saved
-        }
+        parWatchdogIfUnsettled(sourceText: started.sourceText)
         switch worker.status {
         case .idle:
             worker.current = nil

@@ -55,6 +55,10 @@ public final class Session {
     /// While a block is explored: output is not printed and diagnostics are collected here as
     /// part of the schedule's outcome instead of being reported.
     var parCapture: ParCapture?
+    /// A step of the `.par` block being explored did not settle (WATCHDOG): the search stops.
+    var parHung = false
+    /// Steps the explorations of this session have taken (for `RDSH_PAR_HANG_AT`).
+    var parStepsTaken = 0
     /// True while a `.par granularity=atomic` block runs: calls get ``AtomicStepHooks``.
     var atomicStepping = false
     /// Test seam: `.par granularity=atomic` calls bring back the fixed redirect bug (see
