@@ -8,15 +8,13 @@
 public enum Lexer {
     /// Tokens of `line`, or a SYNTAX diagnostic (unterminated quote, control character).
     /// `location` is the start of the line; diagnostics get the bad token's column.
-    public static func tokenize(_ line: String, location: SourceLocation) -> Result<[Token], Diagnostic> {
+    public static func tokenize(_ line: String, location: SourceLocation) -> Lexed {
         var line = line
         return line.withUTF8 { tokenize(bytes: $0, location: location) }
     }
 
     /// The lexer proper, over the line's UTF-8 bytes (no copy for native strings).
-    static func tokenize(bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> Result<
-        [Token], Diagnostic
-    > {
+    static func tokenize(bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> Lexed {
         var tokens: [Token] = []
         tokens.reserveCapacity(6)
         var index = 0
@@ -124,5 +122,24 @@ public enum Lexer {
             return (negative, UInt64(body.dropFirst(2), radix: 16))
         }
         return (negative, UInt64(body, radix: 10))
+    }
+}
+
+/// What ``Lexer/tokenize(_:location:)`` gives: the line's tokens, or its SYNTAX diagnostic.
+///
+/// A plain enum, not `Result<[Token], Diagnostic>`: a `Result` is generic over an `Error`, so
+/// the first use of its type makes the Swift runtime look for `Diagnostic: Error` among every
+/// conformance record of the executable (3 762 of them, FoundationEssentials' included), a
+/// cost `rdsh run` paid at start-up. This type is laid out at compile time.
+public enum Lexed: Sendable {
+    case success([Token])
+    case failure(Diagnostic)
+
+    /// The tokens, or the diagnostic thrown.
+    public func get() throws(Diagnostic) -> [Token] {
+        switch self {
+        case .success(let tokens): return tokens
+        case .failure(let diagnostic): throw diagnostic
+        }
     }
 }

@@ -18,7 +18,7 @@ public struct ParseCache {
     public var count: Int { calls.count }
 
     /// What ``Parser/parse(line:location:)`` returns for `line` at `location`.
-    public mutating func parse(line: String, location: SourceLocation) -> Result<Statement, Diagnostic> {
+    public mutating func parse(line: String, location: SourceLocation) -> Parsed {
         if var call = calls[line] {
             call.location = SourceLocation(
                 file: location.file, line: location.line, column: call.location.column)

@@ -14,7 +14,7 @@ public enum Parser {
             + ["EX_RUNDOWN_REF", "EX_RUNDOWN_REF_CACHE_AWARE", "EX_RUNDOWN_ACTIVE", "NULL", "TRUE", "FALSE"])
 
     /// Parses one line (without its newline). `location` is the line's start; the column is ignored.
-    public static func parse(line: String, location: SourceLocation) -> Result<Statement, Diagnostic> {
+    public static func parse(line: String, location: SourceLocation) -> Parsed {
         let tokens: [Token]
         switch Lexer.tokenize(line, location: location) {
         case .success(let lexed): tokens = lexed
@@ -619,6 +619,21 @@ private struct Context {
             guard token.kind == .word, token.text == flag else {
                 throw bad("expected \(flag), got \(describe(token))")
             }
+        }
+    }
+}
+
+/// What ``Parser/parse(line:location:)`` gives: the statement, or the diagnostic. A plain enum
+/// rather than `Result<Statement, Diagnostic>`, for the reason ``Lexed`` gives.
+public enum Parsed: Sendable {
+    case success(Statement)
+    case failure(Diagnostic)
+
+    /// The statement, or the diagnostic thrown.
+    public func get() throws(Diagnostic) -> Statement {
+        switch self {
+        case .success(let statement): return statement
+        case .failure(let diagnostic): throw diagnostic
         }
     }
 }

@@ -31,7 +31,7 @@ import Testing
         return lines
     }
 
-    static func same(_ a: Result<Statement, Diagnostic>, _ b: Result<Statement, Diagnostic>) -> Bool {
+    static func same(_ a: Parsed, _ b: Parsed) -> Bool {
         switch (a, b) {
         case (.success(let x), .success(let y)): x == y
         case (.failure(let x), .failure(let y)): x == y

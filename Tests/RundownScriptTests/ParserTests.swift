@@ -338,7 +338,7 @@ import Testing
 }
 
 @Suite struct ParSyntaxTests {
-    func parse(_ line: String) -> Result<Statement, Diagnostic> {
+    func parse(_ line: String) -> Parsed {
         Parser.parse(line: line, location: SourceLocation(file: "t.rdsh", line: 1))
     }
 

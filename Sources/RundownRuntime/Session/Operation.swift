@@ -29,16 +29,17 @@ enum Operation: Sendable {
         "ExReInitializeRundownProtectionCacheAware": .reinitializeCacheAware,
     ]
 
-    /// The operation of each catalogue row, by the row's identity: a lookup per command hashes
-    /// one word, not the routine's name.
-    private static let byRoutine: [ObjectIdentifier: Operation] = Dictionary(
-        uniqueKeysWithValues: RoutineCatalogue.all.compactMap { routine in
-            byName[routine.name].map { (ObjectIdentifier(routine), $0) }
-        })
+    /// The operation of each catalogue row, in catalogue order, found by the row's identity: a
+    /// lookup per command compares a few words instead of hashing the routine's name. (A
+    /// dictionary keyed by `ObjectIdentifier` cost more at start-up than it saved: its type
+    /// made the runtime search every conformance record of the executable for `Hashable`.)
+    private static let byRoutine: [(routine: Routine, operation: Operation)] =
+        RoutineCatalogue.all.compactMap { routine in byName[routine.name].map { (routine, $0) } }
 
     /// The operation of `routine`, nil when the runtime has no implementation of it.
     static func of(_ routine: Routine) -> Operation? {
-        byRoutine[ObjectIdentifier(routine)] ?? byName[routine.name]
+        for entry in byRoutine where entry.routine === routine { return entry.operation }
+        return byName[routine.name]
     }
 
     /// True for routines that take an `EX_RUNDOWN_REF_CACHE_AWARE`.

@@ -8,7 +8,15 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     /// Workers inside a wait, by the object they wait on, in the order the coordinator sent
     /// the waits. Several at once only when waits race (`.par`, misuse): the library lets one
     /// of them own the wait block and refuses the others, so at most one of them sleeps.
-    private let waiters = Mutex<[ObjectIdentifier: [Worker]]>([:])
+    /// A short list searched in order: waits in flight are few, and a dictionary keyed by
+    /// `ObjectIdentifier` made every start-up search all conformance records for `Hashable`.
+    private let waiters = Mutex<[Waits]>([])
+
+    private struct Waits {
+        let object: ObjectIdentifier
+        var workers: [Worker]
+    }
+
     /// Workers a release woke, in wake order, not yet reported.
     private let woken = Mutex<[Worker]>([])
 
@@ -24,8 +32,12 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     /// The coordinator registers a wait before it hands the command to the thread.
     func register(waiter: Worker, on object: AnyObject) {
         let id = ObjectIdentifier(object)
-        waiters.withLock { map in
-            if !(map[id]?.contains { $0 === waiter } ?? false) { map[id, default: []].append(waiter) }
+        waiters.withLock { list in
+            if let at = list.firstIndex(where: { $0.object == id }) {
+                if !list[at].workers.contains(where: { $0 === waiter }) { list[at].workers.append(waiter) }
+            } else {
+                list.append(Waits(object: id, workers: [waiter]))
+            }
         }
     }
 
@@ -36,12 +48,15 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
         waiters.withLock { Self.remove(waiter, id, from: &$0) }
     }
 
-    private static func remove(
-        _ waiter: Worker, _ id: ObjectIdentifier, from map: inout [ObjectIdentifier: [Worker]]
-    ) {
-        guard var list = map[id] else { return }
-        list.removeAll { $0 === waiter }
-        map[id] = list.isEmpty ? nil : list
+    private static func remove(_ waiter: Worker, _ id: ObjectIdentifier, from list: inout [Waits]) {
+        guard let at = list.firstIndex(where: { $0.object == id }) else { return }
+        list[at].workers.removeAll { $0 === waiter }
+        if list[at].workers.isEmpty { list.remove(at: at) }
+    }
+
+    /// The workers waiting on `object`, in the order their waits were sent.
+    private static func workers(on id: ObjectIdentifier, in list: [Waits]) -> [Worker] {
+        list.first { $0.object == id }?.workers ?? []
     }
 
     /// Turns step control on (a `.par` block is being explored) or off.
@@ -75,9 +90,8 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
         // On the waiting thread: that thread's worker, if its wait is still registered (a
         // release that already reported the wake took it off, and then it does not sleep).
         guard let worker = Worker.current else { return }
-        let registered = waiters.withLock {
-            $0[ObjectIdentifier(object)]?.contains { $0 === worker } ?? false
-        }
+        let id = ObjectIdentifier(object)
+        let registered = waiters.withLock { Self.workers(on: id, in: $0).contains { $0 === worker } }
         if registered { worker.markBlocked() }
     }
 
@@ -87,12 +101,14 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
         // block, so only one registered waiter can be either; failing both (the waiter has not
         // reached its sleep yet, which only free-running threads allow), the first.
         let id = ObjectIdentifier(object)
-        let worker: Worker? = waiters.withLock { map in
-            guard let list = map[id],
-                let chosen = list.first(where: { $0.status == .blocked })
-                    ?? list.first(where: { $0.status == .paused && $0.pausePoint == .woke }) ?? list.first
+        let worker: Worker? = waiters.withLock { list in
+            let candidates = Self.workers(on: id, in: list)
+            guard
+                let chosen = candidates.first(where: { $0.status == .blocked })
+                    ?? candidates.first(where: { $0.status == .paused && $0.pausePoint == .woke })
+                    ?? candidates.first
             else { return nil }
-            Self.remove(chosen, id, from: &map)
+            Self.remove(chosen, id, from: &list)
             return chosen
         }
         guard let worker else { return }
