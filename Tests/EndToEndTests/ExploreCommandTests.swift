@@ -88,6 +88,11 @@ import Testing
             ))
         #expect(r.stderr.components(separatedBy: "error[WATCHDOG]").count == 2, "\(r.stderr)")
         #expect(r.stderr.contains("error[WATCHDOG]: thread A did not settle within 1 s"))
+        // The schedule that hung, ready to replay.
+        #expect(
+            r.stderr.contains(
+                "note: in the schedule A.1 W.1 A.2; `.par schedule=\"A.1 W.1 A.2\"` runs it again with its transcript"
+            ))
         let json = try Rdsh.run(["explore", "--json", "race.rdsh"], environment: environment, directory: dir)
         #expect(json.status == 1)
         #expect(json.stdout.contains("\"exhaustive\":false,"))

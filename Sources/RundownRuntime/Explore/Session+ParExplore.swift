@@ -224,9 +224,10 @@ extension Session {
                 search.runs += 1
                 let anchor = search.anchors[search.anchors.count - 1]
                 restoreParNode(anchor.state, threads: threads, made: &made)
-                for earlier in path[anchor.depth...] {
+                for (offset, earlier) in path[anchor.depth...].enumerated() {
                     _ = enabledThreads(threads, collector: collector, made: made)
                     threads[earlier].steps += 1
+                    parTrace = Array(steps[..<(anchor.depth + offset + 1)])
                     take(threads[earlier], threads: threads, made: &made, transcript: false)
                 }
                 _ = enabledThreads(threads, collector: collector, made: made)
@@ -234,6 +235,7 @@ extension Session {
             let thread = threads[choice]
             thread.steps += 1
             let step = ScheduleStep(thread: thread.name, number: thread.steps)
+            parTrace = steps + [step]
             take(thread, threads: threads, made: &made, transcript: false)
             // A thread that hung (WATCHDOG) cannot take part in another schedule: stop here.
             if parHung { return nil }
@@ -418,6 +420,7 @@ extension Session {
             let thread = threads[pick]
             thread.steps += 1
             run.steps.append(ScheduleStep(thread: thread.name, number: thread.steps))
+            parTrace = run.steps
             take(thread, threads: threads, made: &made, transcript: transcript)
         }
         if let capture = parCapture {
@@ -559,7 +562,12 @@ extension Session {
         if gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) { return }
         let saved = parCapture
         parCapture = nil
-        reportWatchdog(sourceText: sourceText)
+        let schedule = parTrace.map(\.description).joined(separator: " ")
+        reportWatchdog(
+            sourceText: sourceText,
+            notes: [
+                "in the schedule \(schedule); `.par schedule=\"\(schedule)\"` runs it again with its transcript"
+            ])
         parCapture = saved
         parHung = true
     }

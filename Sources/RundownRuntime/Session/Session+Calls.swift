@@ -360,7 +360,7 @@ extension Session {
         }
     }
 
-    func reportWatchdog(sourceText: String?) {
+    func reportWatchdog(sourceText: String?, notes: [String] = []) {
         for worker in workerOrder where worker.status == .running {
             worker.markHung()
             let what = worker.current.map { "\($0.display)" } ?? "a command"
@@ -369,9 +369,9 @@ extension Session {
                     .watchdog,
                     "thread \(worker.name) did not settle within \(formatSeconds(options.watchdogSeconds)): still in \(what)",
                     notes: [
-                        "it neither returned nor parked in a known wait; rdsh stops waiting for it and refuses further commands for \(worker.name)",
-                        "hint: raise the limit with --watchdog SECONDS or RDSH_WATCHDOG_SECONDS",
-                    ]), sourceText: sourceText)
+                        "it neither returned nor parked in a known wait; rdsh stops waiting for it and refuses further commands for \(worker.name)"
+                    ] + notes + ["hint: raise the limit with --watchdog SECONDS or RDSH_WATCHDOG_SECONDS"]),
+                sourceText: sourceText)
         }
     }
 

@@ -57,6 +57,8 @@ public final class Session {
     var parCapture: ParCapture?
     /// A step of the `.par` block being explored did not settle (WATCHDOG): the search stops.
     var parHung = false
+    /// The steps of the schedule being explored, up to the one being taken (for WATCHDOG).
+    var parTrace: [ScheduleStep] = []
     /// Steps the explorations of this session have taken (for `RDSH_PAR_HANG_AT`).
     var parStepsTaken = 0
     /// True while a `.par granularity=atomic` block runs: calls get ``AtomicStepHooks``.
