@@ -5,7 +5,10 @@
 public protocol RundownObserver: AnyObject, Sendable {
     /// On the waiting thread, right before it sleeps; `outstanding` references are still held.
     func rundownWillBlock(_ object: AnyObject, outstanding: Int)
-    /// On the releasing thread, right after it signalled the waiter (before the release returns).
+    /// On the releasing thread, right after it signalled the waiter (before the release
+    /// returns). Not called when another wait had claimed the block by the time the wake-up
+    /// went out: the wait it signalled returned without sleeping, and the new waiter's wake
+    /// was spurious (it sleeps again).
     func rundownDidWakeWaiter(_ object: AnyObject)
     /// On the calling thread, at a step boundary inside a routine that takes several steps (a
     /// cache-aware sweep between slots, the passes of cache-aware completed and reinitialize)

@@ -6,9 +6,9 @@ import Synchronization
 /// Its address never moves and is never freed while the reference lives, so a release that
 /// arrives late reads a block that still exists and can tell, from `phase`, whether the wait is
 /// in progress or over: stale versus waiting is decidable, and misuse is refused instead of
-/// corrupting memory. Layout (16 bytes, 16-aligned so bit 0 of the address is free):
+/// corrupting memory. Layout (32 bytes, 16-aligned so bit 0 of the address is free):
 /// `count: Atomic<Int>` at 0, `event: Atomic<UInt32>` (the futex word) at 8, `phase:
-/// Atomic<UInt32>` at 12.
+/// Atomic<UInt32>` at 12, `generation: Atomic<UInt32>` at 16.
 @usableFromInline
 struct WaitBlock: Sendable {
     /// No wait has used the block yet.
@@ -25,10 +25,11 @@ struct WaitBlock: Sendable {
 
     /// Allocates and zero-initializes a block.
     static func make() -> WaitBlock {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 32, alignment: 16)
         raw.bindMemory(to: Atomic<Int>.self, capacity: 1).initialize(to: Atomic<Int>(0))
         (raw + 8).bindMemory(to: Atomic<UInt32>.self, capacity: 2).initialize(to: Atomic<UInt32>(0))
         (raw + 12).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(to: Atomic<UInt32>(idle))
+        (raw + 16).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(to: Atomic<UInt32>(0))
         return WaitBlock(address: UInt(bitPattern: raw))
     }
 
@@ -52,6 +53,12 @@ struct WaitBlock: Sendable {
     var phase: UnsafeMutablePointer<Atomic<UInt32>> {
         (raw + 12).assumingMemoryBound(to: Atomic<UInt32>.self)
     }
+    /// Waits that have claimed the block (wrapping): tells a release whether the wait it
+    /// signalled is still the block's when its wake-up goes out. Not part of the saved state:
+    /// only its change during one release matters.
+    var generation: UnsafeMutablePointer<Atomic<UInt32>> {
+        (raw + 16).assumingMemoryBound(to: Atomic<UInt32>.self)
+    }
 
     /// True while a waiter owns the block (sweeping or waiting).
     var isInUse: Bool { isInUse(NoAtomicHooks()) }
@@ -72,7 +79,10 @@ struct WaitBlock: Sendable {
             hooks.atomicStep(.compareExchange(.phase))
             let (exchanged, seen) = phase.pointee.compareExchange(
                 expected: current, desired: newPhase, ordering: .sequentiallyConsistent)
-            if exchanged { return current }
+            if exchanged {
+                generation.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                return current
+            }
             current = seen
         }
     }
@@ -118,12 +128,23 @@ struct WaitBlock: Sendable {
         _ = rd_futex_wake(UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self), 1)
     }
 
+    /// Signals the waiter; true when the wait it signalled still owns the block afterwards.
+    private func signalAndReport<H: RundownAtomicHooks>(hooks: H) -> Bool {
+        let signalled = generation.pointee.load(ordering: .sequentiallyConsistent)
+        signal(hooks: hooks)
+        return generation.pointee.load(ordering: .sequentiallyConsistent) == signalled
+    }
+
     /// A release of `count` references on a word that points at this block.
     ///
     /// A finished wait (stale word) and a Count of 0 are refused. Exact check while `waiting` (the block count is then the true outstanding count); while
     /// a cache-aware sweep is still running the count may be negative and is not checked. The
     /// release that brings the count to exactly zero signals the waiter and reports it.
-    /// Returns true when it signalled.
+    /// Returns true when it signalled, unless a later wait had claimed the block by the time its
+    /// wake-up went out: the wait it signalled saw the event and returned without sleeping,
+    /// and the later waiter only wakes spuriously and sleeps again (at atomic granularity the
+    /// event's store and the futex wake are two steps, so this happens: a report would have
+    /// counted the later waiter as woken while it still slept).
     func release<H: RundownAtomicHooks>(count requested: UInt32, hooks: H) throws(RundownViolation) -> Bool {
         let c = Int(requested)
         hooks.atomicStep(.load(.phase))
@@ -144,19 +165,13 @@ struct WaitBlock: Sendable {
                 if exchanged { break }
                 current = seen
             }
-            if current == c {
-                signal(hooks: hooks)
-                return true
-            }
+            if current == c { return signalAndReport(hooks: hooks) }
             return false
         }
         // Sweeping: the waiter has not added the total yet.
         hooks.atomicStep(.add(.count))
         let before = count.pointee.wrappingSubtract(c, ordering: .sequentiallyConsistent).oldValue
-        if before == c {
-            signal(hooks: hooks)
-            return true
-        }
+        if before == c { return signalAndReport(hooks: hooks) }
         return false
     }
 }

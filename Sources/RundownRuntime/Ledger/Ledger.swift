@@ -173,7 +173,12 @@ struct Ledger: Sendable {
     mutating func clear() {
         exact = Accounts()
         group = nil
+        epoch &+= 1
     }
+
+    /// How many times the ledger was cleared: a call that started in an earlier epoch and
+    /// ends in this one may have acted on the object's previous life.
+    private(set) var epoch = 0
 
     // MARK: - Reading
 

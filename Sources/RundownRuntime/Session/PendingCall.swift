@@ -33,6 +33,8 @@ final class PendingCall: @unchecked Sendable {
     let count: Int
     let binding: String?
     var result: Result = .none
+    /// The handle's ledger epoch when the call started (see ``Ledger/epoch``).
+    var ledgerEpoch = 0
 
     // MARK: What the thread runs (set by the coordinator before it posts the call)
 

@@ -189,6 +189,7 @@ extension Session {
             }
         }
         pending.cpu = worker.cpu
+        pending.ledgerEpoch = pending.handle?.ledger.epoch ?? 0
         pending.processors = options.processors
         pending.storageSize = size
         pending.poolType = poolType
@@ -271,7 +272,15 @@ extension Session {
         case .void:
             switch pending.operation {
             case .release, .releaseEx, .releaseCacheAware, .releaseCacheAwareEx:
-                handle?.ledger.released(thread: worker.name, count: pending.count)
+                // A release that started before the object was reinitialized (or freed, or the
+                // name rebound) and ends after it, by a thread that holds nothing now, gave
+                // back a reference of the object's previous life (at granularity=atomic its
+                // futex wake can come after a waiter returned and the object was reused):
+                // the new holders keep theirs.
+                guard let handle,
+                    handle.ledger.epoch == pending.ledgerEpoch || handle.ledger.held(by: worker.name) > 0
+                else { break }
+                handle.ledger.released(thread: worker.name, count: pending.count)
             case .initialize:
                 if let handle {
                     handle.ledger.clear()
