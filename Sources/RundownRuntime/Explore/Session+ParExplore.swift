@@ -227,7 +227,7 @@ extension Session {
                 for (offset, earlier) in path[anchor.depth...].enumerated() {
                     _ = enabledThreads(threads, collector: collector, made: made)
                     threads[earlier].steps += 1
-                    parTrace = Array(steps[..<(anchor.depth + offset + 1)])
+                    parTrace = (steps, anchor.depth + offset + 1)
                     take(threads[earlier], threads: threads, made: &made, transcript: false)
                 }
                 _ = enabledThreads(threads, collector: collector, made: made)
@@ -235,13 +235,14 @@ extension Session {
             let thread = threads[choice]
             thread.steps += 1
             let step = ScheduleStep(thread: thread.name, number: thread.steps)
-            parTrace = steps + [step]
+            let next = steps + [step]
+            parTrace = (next, next.count)
             take(thread, threads: threads, made: &made, transcript: false)
             // A thread that hung (WATCHDOG) cannot take part in another schedule: stop here.
             if parHung { return nil }
             guard
                 let child = depthFirst(
-                    threads, collector: collector, path: path + [choice], steps: steps + [step],
+                    threads, collector: collector, path: path + [choice], steps: next,
                     made: &made, search: search,
                     preemption: preemption.after(choice, enabled: enabled, threads: threads), record: record)
             else { return nil }
@@ -420,8 +421,9 @@ extension Session {
             let thread = threads[pick]
             thread.steps += 1
             run.steps.append(ScheduleStep(thread: thread.name, number: thread.steps))
-            parTrace = run.steps
+            parTrace = (run.steps, run.steps.count)
             take(thread, threads: threads, made: &made, transcript: transcript)
+            parTrace = ([], 0)  // no second reference: the next append must not copy the steps
         }
         if let capture = parCapture {
             run.outcome = outcome(threads, collector: collector, made: made, capture: capture)
@@ -562,7 +564,7 @@ extension Session {
         if gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds) { return }
         let saved = parCapture
         parCapture = nil
-        let schedule = parTrace.map(\.description).joined(separator: " ")
+        let schedule = parTrace.steps.prefix(parTrace.count).map(\.description).joined(separator: " ")
         reportWatchdog(
             sourceText: sourceText,
             notes: [

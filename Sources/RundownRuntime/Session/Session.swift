@@ -57,8 +57,9 @@ public final class Session {
     var parCapture: ParCapture?
     /// A step of the `.par` block being explored did not settle (WATCHDOG): the search stops.
     var parHung = false
-    /// The steps of the schedule being explored, up to the one being taken (for WATCHDOG).
-    var parTrace: [ScheduleStep] = []
+    /// The schedule being explored up to the step being taken, for WATCHDOG: the first `count`
+    /// of `steps` (kept as the search's own arrays, so that a step costs no copy).
+    var parTrace: (steps: [ScheduleStep], count: Int) = ([], 0)
     /// Steps the explorations of this session have taken (for `RDSH_PAR_HANG_AT`).
     var parStepsTaken = 0
     /// True while a `.par granularity=atomic` block runs: calls get ``AtomicStepHooks``.
