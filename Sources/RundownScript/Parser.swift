@@ -628,12 +628,4 @@ private struct Context {
 public enum Parsed: Sendable {
     case success(Statement)
     case failure(Diagnostic)
-
-    /// The statement, or the diagnostic thrown.
-    public func get() throws(Diagnostic) -> Statement {
-        switch self {
-        case .success(let statement): return statement
-        case .failure(let diagnostic): throw diagnostic
-        }
-    }
 }

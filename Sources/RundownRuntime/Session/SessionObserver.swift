@@ -124,7 +124,4 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
             return taken
         }
     }
-
-    /// True when some release woke a waiter since the last ``takeWoken()``.
-    var hasWoken: Bool { woken.withLock { !$0.isEmpty } }
 }
