@@ -82,6 +82,19 @@ struct Ledger: Sendable {
             return taken
         }
 
+        /// Forgets every holding. A few threads' tables keep their storage: an acquire and a
+        /// release that returns every reference, repeated, then allocate nothing.
+        mutating func removeAll() {
+            guard order.count <= 4 else {
+                self = Accounts()
+                return
+            }
+            byThread.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true)
+            ordered.removeAll(keepingCapacity: true)
+            total = 0
+        }
+
         /// Moves every holding of `other` into this account.
         mutating func absorb(_ other: Accounts) {
             for thread in other.order {
@@ -171,7 +184,7 @@ struct Ledger: Sendable {
 
     /// Forgets every holding (the object was reinitialized, freed or replaced).
     mutating func clear() {
-        exact = Accounts()
+        exact.removeAll()
         group = nil
         epoch &+= 1
     }
