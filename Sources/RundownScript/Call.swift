@@ -51,6 +51,13 @@ public struct Call: Sendable, Hashable {
         (location.at(column: arguments[index].column), argumentLengths[index])
     }
 
+    /// The same, for the call written at `location` (its routine name's).
+    public func span(ofArgument index: Int, at location: SourceLocation) -> (
+        location: SourceLocation, length: Int
+    ) {
+        (location.at(column: arguments[index].column), argumentLengths[index])
+    }
+
     /// The handle argument (the first parameter of every routine that takes one).
     public var handle: String? {
         guard routine.handleParameter != nil else { return nil }

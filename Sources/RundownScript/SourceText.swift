@@ -1,3 +1,5 @@
+import Glibc
+
 /// Splits a script's bytes into lines, with the checks every input source needs.
 ///
 /// - `\n` and `\r\n` both end a line; a final line without a newline counts; an empty file
@@ -55,6 +57,16 @@ public enum SourceText {
         splitLines(of: bytes) { content, number in body(makeLine(content, number: number, file: file)) }
     }
 
+    /// Calls `body` with the bytes of each line of `bytes` (its ending excluded, the byte order
+    /// mark skipped) and its number, until it returns false. The bytes are not checked: a caller
+    /// that has not seen the same bytes pass ``line(content:number:file:)`` before must check
+    /// them with it.
+    public static func forEachLineContent(
+        of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool
+    ) {
+        splitLines(of: bytes, body)
+    }
+
     /// Splits `bytes` (byte order mark skipped) into line contents without their endings.
     private static func splitLines(
         of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool
@@ -63,10 +75,13 @@ public enum SourceText {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var number = 0
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             while start < buffer.count {
                 number += 1
-                var end = start
-                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                let end =
+                    memchr(base + start, 0x0A, buffer.count - start).map {
+                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                    } ?? buffer.count
                 let next = end + 1
                 var contentEnd = end
                 if contentEnd > start, buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
@@ -87,6 +102,11 @@ public enum SourceText {
         if content.last == 0x0A { content = content.dropLast() }
         if content.last == 0x0D { content = content.dropLast() }
         return Array(content).withUnsafeBufferPointer { makeLine($0, number: number, file: file) }
+    }
+
+    /// Checks and decodes the bytes of one line (its ending already removed).
+    public static func line(content: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Line {
+        makeLine(content, number: number, file: file)
     }
 
     private static func makeLine(_ content: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Line {

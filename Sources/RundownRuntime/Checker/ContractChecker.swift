@@ -13,6 +13,10 @@ func realWindowsNote(_ text: String) -> String {
 extension Session {
     /// WRONG_KIND / NULL_HANDLE: the handle is not the kind of object the routine takes.
     func kindProblem(_ c: CallContext, handle: Handle) -> Diagnostic? {
+        // The common case, without copying the value (which would retain the object).
+        if c.operation.isCacheAware ? handle.cacheAwareObject != nil : handle.plainObject != nil {
+            return nil
+        }
         let routine = c.routine.name
         switch handle.value {
         case .null:

@@ -506,7 +506,9 @@ extension Session {
                     "\(thread.name).\(thread.steps): \(line.sourceText.trimmed)")
             }
             observer.setStepping(worker)
-            guard let started = startCall(call, sourceText: line.sourceText) else { return }
+            guard let started = startCall(call, location: call.location, sourceText: line.sourceText) else {
+                return
+            }
             settleStep(thread, started, made: &made)
         case .paused(let started):
             let pending = started.pending

@@ -14,7 +14,15 @@ final class Handle {
     }
 
     let name: String
-    var value: Value
+    var value: Value {
+        didSet { mirror() }
+    }
+    /// The plain object of ``value``, unretained: what the hot path hands to a thread and
+    /// reads snapshots from without writing the object's header (a reference count), which
+    /// shares a cache line with the word the thread works on. ``value`` holds the object.
+    private(set) var plainObject: Unmanaged<RundownRef>?
+    /// The cache-aware object of ``value``, unretained (see ``plainObject``).
+    private(set) var cacheAwareObject: Unmanaged<CacheAwareRundownRef>?
     /// Where the name was created or last bound.
     var location: SourceLocation
     /// Who holds references on the object, and since which line.
@@ -39,6 +47,21 @@ final class Handle {
         self.name = name
         self.value = value
         self.location = location
+        mirror()
+    }
+
+    private func mirror() {
+        switch value {
+        case .plain(let ref):
+            plainObject = Unmanaged.passUnretained(ref)
+            cacheAwareObject = nil
+        case .cacheAware(let ref):
+            plainObject = nil
+            cacheAwareObject = Unmanaged.passUnretained(ref)
+        default:
+            plainObject = nil
+            cacheAwareObject = nil
+        }
     }
 
     /// "a plain EX_RUNDOWN_REF", for WRONG_KIND messages.
@@ -54,11 +77,9 @@ final class Handle {
 
     /// The object's snapshot, for references.
     var snapshot: RundownSnapshot? {
-        switch value {
-        case .plain(let ref): ref.snapshot()
-        case .cacheAware(let ref): ref.checkedSnapshot()
-        default: nil
-        }
+        if let plainObject { return plainObject._withUnsafeGuaranteedRef { $0.snapshot() } }
+        if let cacheAwareObject { return cacheAwareObject._withUnsafeGuaranteedRef { $0.checkedSnapshot() } }
+        return nil
     }
 }
 

@@ -15,7 +15,25 @@ final class PendingCall: @unchecked Sendable {
         case violation(RundownViolation)
     }
 
+    // MARK: What the thread reads and writes: first, so that it shares the object's first cache line
+
     let operation: Operation
+    let count: Int
+    /// The thread's virtual processor (`.cpu`), for cache-aware slots.
+    var cpu = 0
+    /// The plain object the routine works on. Not retained, here or by the thread: ``object``
+    /// holds it, and a reference count taken on each command would write the object's header,
+    /// which shares a cache line with its word, from both threads.
+    var plain: Unmanaged<RundownRef>?
+    /// The cache-aware object the routine works on (held by ``object``, like ``plain``).
+    var cacheAware: Unmanaged<CacheAwareRundownRef>?
+    /// `.par granularity=atomic`: the stepped routines get these hooks; otherwise the very
+    /// calls a library user makes (the hooks compiled away).
+    var hooks: AtomicStepHooks?
+    var result: Result = .none
+
+    // MARK: What the coordinator knows of the call
+
     /// The routine and its arguments in normal form, e.g. `ExWaitForRundownProtectionRelease R`.
     let display: String
     /// The thread it runs on.
@@ -30,23 +48,12 @@ final class PendingCall: @unchecked Sendable {
     /// The handle argument's location and width, for diagnostics about the object.
     let handleLocation: SourceLocation
     let handleLength: Int
-    let count: Int
     let binding: String?
-    var result: Result = .none
     /// The handle's ledger epoch when the call started (see ``Ledger/epoch``).
     var ledgerEpoch = 0
 
-    // MARK: What the thread runs (set by the coordinator before it posts the call)
+    // MARK: What the rarer routines read (set by the coordinator before it posts the call)
 
-    /// The plain object the routine works on.
-    var plain: RundownRef?
-    /// The cache-aware object the routine works on.
-    var cacheAware: CacheAwareRundownRef?
-    /// The thread's virtual processor (`.cpu`), for cache-aware slots.
-    var cpu = 0
-    /// `.par granularity=atomic`: the stepped routines get these hooks; otherwise the very
-    /// calls a library user makes (the hooks compiled away).
-    var hooks: AtomicStepHooks?
     /// The session's `.processors`, for the routines that size or make cache-aware objects.
     var processors = 1
     /// The session's pool and observer, for the routines that make cache-aware objects.
@@ -76,38 +83,109 @@ final class PendingCall: @unchecked Sendable {
 }
 
 extension PendingCall {
+    /// Holds the object the call works on: the coordinator goes on while the thread may still
+    /// be inside the call (the watchdog gave up on it), so its name may be rebound.
+    func holdObject() {
+        guard object == nil else { return }
+        object = plain?.takeUnretainedValue() ?? cacheAware?.takeUnretainedValue()
+    }
+
     /// Runs the routine on the calling thread (the call's worker): its value, or the violation
     /// the library refused it with, becomes ``result``. One stored value per command, read by
-    /// one switch: no closure is built per command.
+    /// one switch: no closure is built per command, and no reference count is taken.
     func execute() {
-        do throws(RundownViolation) {
-            result = try run()
-        } catch {
-            result = .violation(error)
+        if let plain {
+            result = plain._withUnsafeGuaranteedRef { ref in
+                outcome { () throws(RundownViolation) in try run(ref) }
+            }
+        } else if let cacheAware {
+            result = cacheAware._withUnsafeGuaranteedRef { ref in
+                outcome { () throws(RundownViolation) in try run(ref) }
+            }
+        } else {
+            result = outcome { () throws(RundownViolation) in try runWithoutObject() }
         }
     }
 
-    private func run() throws(RundownViolation) -> Result {
+    private func outcome(_ body: () throws(RundownViolation) -> Result) -> Result {
+        do throws(RundownViolation) {
+            return try body()
+        } catch {
+            return .violation(error)
+        }
+    }
+
+    /// The plain routines.
+    private func run(_ ref: RundownRef) throws(RundownViolation) -> Result {
         let count = UInt32(truncatingIfNeeded: self.count)
         switch operation {
         case .initialize:
-            try plain!.initialize()
+            try ref.initialize()
         case .reinitialize:
-            if let hooks { try plain!.reinitialize(hooks: hooks) } else { try plain!.reinitialize() }
+            if let hooks { try ref.reinitialize(hooks: hooks) } else { try ref.reinitialize() }
         case .acquire, .acquireEx:
-            if let hooks { return .boolean(try plain!.acquire(count: count, hooks: hooks)) }
-            return .boolean(try plain!.acquire(count: count))
+            if let hooks { return .boolean(try ref.acquire(count: count, hooks: hooks)) }
+            return .boolean(try ref.acquire(count: count))
         case .release, .releaseEx:
             if let hooks {
-                try plain!.release(count: count, hooks: hooks)
+                try ref.release(count: count, hooks: hooks)
             } else {
-                try plain!.release(count: count)
+                try ref.release(count: count)
             }
         case .wait:
-            if let hooks { return .wait(try plain!.waitForRelease(hooks: hooks)) }
-            return .wait(try plain!.waitForRelease())
+            if let hooks { return .wait(try ref.waitForRelease(hooks: hooks)) }
+            return .wait(try ref.waitForRelease())
         case .completed:
-            if let hooks { try plain!.rundownCompleted(hooks: hooks) } else { try plain!.rundownCompleted() }
+            if let hooks { try ref.rundownCompleted(hooks: hooks) } else { try ref.rundownCompleted() }
+        default:
+            preconditionFailure("\(operation) posted with a plain object")
+        }
+        return .void
+    }
+
+    /// The cache-aware routines on an existing object.
+    private func run(_ ref: CacheAwareRundownRef) throws(RundownViolation) -> Result {
+        let count = UInt32(truncatingIfNeeded: self.count)
+        switch operation {
+        case .initializeCacheAware:
+            try ref.reinitializeStorage(storageSize: storageSize)
+        case .free:
+            try ref.free()
+        case .acquireCacheAware, .acquireCacheAwareEx:
+            if let hooks {
+                return .boolean(try ref.acquire(processor: cpu, count: count, hooks: hooks))
+            }
+            return .boolean(try ref.acquire(processor: cpu, count: count))
+        case .releaseCacheAware, .releaseCacheAwareEx:
+            if let hooks {
+                try ref.release(processor: cpu, count: count, hooks: hooks)
+            } else {
+                try ref.release(processor: cpu, count: count)
+            }
+        case .waitCacheAware:
+            if let hooks { return .wait(try ref.waitForRelease(hooks: hooks)) }
+            return .wait(try ref.waitForRelease())
+        case .completedCacheAware:
+            if let hooks {
+                try ref.rundownCompleted(hooks: hooks)
+            } else {
+                try ref.rundownCompleted()
+            }
+        case .reinitializeCacheAware:
+            if let hooks {
+                try ref.reinitialize(hooks: hooks)
+            } else {
+                try ref.reinitialize()
+            }
+        default:
+            preconditionFailure("\(operation) posted with a cache-aware object")
+        }
+        return .void
+    }
+
+    /// The routines that take no object or make one.
+    private func runWithoutObject() throws(RundownViolation) -> Result {
+        switch operation {
         case .sizeOf:
             return .size(CacheAwareRundownRef.size(processorCount: processors))
         case .allocate:
@@ -116,43 +194,12 @@ extension PendingCall {
                     poolType: poolType, tag: tag, processorCount: processors, pool: pool!, observer: observer)
             )
         case .initializeCacheAware:
-            if let cacheAware {
-                try cacheAware.reinitializeStorage(storageSize: storageSize)
-            } else {
-                return .created(
-                    try CacheAwareRundownRef.initialize(
-                        storageSize: storageSize, processorCount: processors, observer: observer))
-            }
-        case .free:
-            try cacheAware!.free()
-        case .acquireCacheAware, .acquireCacheAwareEx:
-            if let hooks {
-                return .boolean(try cacheAware!.acquire(processor: cpu, count: count, hooks: hooks))
-            }
-            return .boolean(try cacheAware!.acquire(processor: cpu, count: count))
-        case .releaseCacheAware, .releaseCacheAwareEx:
-            if let hooks {
-                try cacheAware!.release(processor: cpu, count: count, hooks: hooks)
-            } else {
-                try cacheAware!.release(processor: cpu, count: count)
-            }
-        case .waitCacheAware:
-            if let hooks { return .wait(try cacheAware!.waitForRelease(hooks: hooks)) }
-            return .wait(try cacheAware!.waitForRelease())
-        case .completedCacheAware:
-            if let hooks {
-                try cacheAware!.rundownCompleted(hooks: hooks)
-            } else {
-                try cacheAware!.rundownCompleted()
-            }
-        case .reinitializeCacheAware:
-            if let hooks {
-                try cacheAware!.reinitialize(hooks: hooks)
-            } else {
-                try cacheAware!.reinitialize()
-            }
+            return .created(
+                try CacheAwareRundownRef.initialize(
+                    storageSize: storageSize, processorCount: processors, observer: observer))
+        default:
+            preconditionFailure("\(operation) posted without its object")
         }
-        return .void
     }
 }
 

@@ -4,20 +4,33 @@ import RundownScript
 // MARK: - Routine calls: resolve, check, hand to the thread, settle, report
 
 extension Session {
-    func runCall(_ call: Call, sourceText: String) {
+    /// Runs a cached call line written at `place` (its file and line).
+    func runCall(_ line: CompiledLine, at place: SourceLocation) {
+        let location = SourceLocation(file: place.file, line: place.line, column: line.call.location.column)
+        runCall(line.call, location: location, sourceText: line.text, memo: line)
+    }
+
+    /// Runs `call`, written at `location` (the routine name's; `call.location` is not read).
+    func runCall(_ call: Call, location: SourceLocation, sourceText: String, memo: CompiledLine? = nil) {
         if let name = call.guardName {
-            guard let value = guardValue(name, call: call, sourceText: sourceText) else { return }
+            guard let value = guardValue(name, call: call, location: location, sourceText: sourceText) else {
+                return
+            }
             if value == call.guardNegated { return }
         }
-        guard let started = startCall(call, sourceText: sourceText) else { return }
+        guard let started = startCall(call, location: location, sourceText: sourceText, memo: memo) else {
+            return
+        }
         settle(started)
     }
 
     /// The value of a guard's boolean binding outside a `.par` block; BAD_GUARD (and nil) when
     /// the name is unknown or not a boolean.
-    func guardValue(_ name: String, call: Call, sourceText: String) -> Bool? {
+    func guardValue(_ name: String, call: Call, location callLocation: SourceLocation, sourceText: String)
+        -> Bool?
+    {
         if let handle = handles[name], case .boolean(let value) = handle.value { return value }
-        let location = call.guardColumn.map { call.location.at(column: $0) } ?? call.location
+        let location = call.guardColumn.map { callLocation.at(column: $0) } ?? callLocation
         let what =
             handles[name].map { "\(name) is \($0.kindPhrase), not a boolean" } ?? "unknown name '\(name)'"
         report(
@@ -29,31 +42,43 @@ extension Session {
         return nil
     }
 
-    /// Checks a call and hands it to its thread; nil when it was refused (and reported).
-    func startCall(_ call: Call, sourceText: String) -> StartedCall? {
-        guard let operation = Operation.of(call.routine) else {
+    /// Checks a call written at `location` and hands it to its thread; nil when it was refused
+    /// (and reported). `memo`: the cached line of the call, whose thread and handle are reused
+    /// while the session's names have not changed.
+    func startCall(_ call: Call, location: SourceLocation, sourceText: String, memo: CompiledLine? = nil)
+        -> StartedCall?
+    {
+        guard let operation = memo.map({ $0.operation }) ?? Operation.of(call.routine) else {
             report(
                 Diagnostic(
-                    .unknownRoutine, "'\(call.routine.name)' has no implementation", location: call.location),
+                    .unknownRoutine, "'\(call.routine.name)' has no implementation", location: location),
                 sourceText: sourceText)
             return nil
         }
-        let threadSpan = (
-            location: call.threadColumn.map { call.location.at(column: $0) } ?? call.location,
-            length: max(1, call.thread?.utf8.count ?? 1)
-        )
-        guard let worker = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText) else {
-            return nil
+        let remembered = memo.map { $0.namesEpoch == namesEpoch } ?? false
+        let worker: Worker
+        if remembered, let known = memo?.worker {
+            worker = known
+        } else {
+            let threadSpan = (
+                location: call.threadColumn.map { location.at(column: $0) } ?? location,
+                length: max(1, call.thread?.utf8.count ?? 1)
+            )
+            guard let found = knownOrNewThread(call.threadName, span: threadSpan, sourceText: sourceText)
+            else {
+                return nil
+            }
+            worker = found
         }
         if worker.status != .idle {
-            reportThreadBlocked(worker, call: call, sourceText: sourceText)
+            reportThreadBlocked(worker, call: call, location: location, sourceText: sourceText)
             return nil
         }
 
         // Arguments.
         var handle: Handle?
         var handleName = ""
-        var handleSpan = (location: call.location, length: max(1, call.routine.name.utf8.count))
+        var handleSpan = (location: location, length: max(1, call.routine.name.utf8.count))
         var count = 1
         var created: Handle.Value?
         var sizeArgument = 0
@@ -68,7 +93,7 @@ extension Session {
             guard call.arguments.count >= 2, let typeName = call.arguments[0].name,
                 let type = PoolType(rawValue: typeName)
             else {
-                let span = call.arguments.isEmpty ? handleSpan : call.span(ofArgument: 0)
+                let span = call.arguments.isEmpty ? handleSpan : call.span(ofArgument: 0, at: location)
                 report(
                     Diagnostic(
                         .badArgument, "expected a pool type: NonPagedPool, NonPagedPoolNx or PagedPool",
@@ -84,7 +109,7 @@ extension Session {
                 tag = UInt32(value)
                 tagText = PoolTag.text(of: tag)
             default:
-                let span = call.span(ofArgument: 1)
+                let span = call.span(ofArgument: 1, at: location)
                 report(
                     Diagnostic(
                         .badArgument,
@@ -95,13 +120,13 @@ extension Session {
         default:
             guard let name = call.arguments.first?.name else {
                 report(
-                    Diagnostic(.syntax, "\(call.routine.name) needs a handle name", location: call.location),
+                    Diagnostic(.syntax, "\(call.routine.name) needs a handle name", location: location),
                     sourceText: sourceText)
                 return nil
             }
             handleName = name
-            handleSpan = call.span(ofArgument: 0)
-            handle = handles[name]
+            handleSpan = call.span(ofArgument: 0, at: location)
+            handle = remembered ? memo?.handle : handles[name]
             if handle == nil {
                 if operation == .initialize {
                     created = .plain(RundownRef(observer: observer))
@@ -117,11 +142,11 @@ extension Session {
                 guard call.arguments.count >= 2 else {
                     report(
                         Diagnostic(
-                            .syntax, "\(call.routine.name) needs a second argument", location: call.location),
+                            .syntax, "\(call.routine.name) needs a second argument", location: location),
                         sourceText: sourceText)
                     return nil
                 }
-                let span = call.span(ofArgument: 1)
+                let span = call.span(ofArgument: 1, at: location)
                 guard let value = resolveNumber(call.arguments[1], span: span, sourceText: sourceText) else {
                     return nil
                 }
@@ -132,6 +157,12 @@ extension Session {
                     count = value
                 }
             }
+        }
+
+        if let memo, !remembered {
+            memo.namesEpoch = namesEpoch
+            memo.worker = worker
+            memo.handle = handle
         }
 
         // Kind, IRQL and contract.
@@ -156,18 +187,21 @@ extension Session {
 
         // Hand it over.
         let pending = PendingCall(
-            operation: operation, display: call.text, thread: worker.name, location: call.location,
+            operation: operation, display: call.text, thread: worker.name, location: location,
             topLine: topLine, handle: handle, handleLocation: handleSpan.location,
             handleLength: handleSpan.length,
             count: count, binding: call.binding)
         guard worker.start() else {
             report(
                 Diagnostic(
-                    .watchdog, "could not start thread \(worker.name)", location: call.location,
+                    .watchdog, "could not start thread \(worker.name)", location: location,
                     notes: ["the system refused to create another thread"]), sourceText: sourceText)
             return nil
         }
-        pending.object = handle?.object
+        // The object is held by its handle while the call runs, unless the coordinator goes
+        // on before the call returns: a wait may block, a `.par` block steps threads, and the
+        // watchdog gives up on a thread (``reportWatchdog`` takes the object then).
+        if operation.isWait || parCapture != nil || atomicStepping { pending.object = handle?.object }
         worker.current = pending
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
         return StartedCall(
@@ -181,10 +215,18 @@ extension Session {
         _ pending: PendingCall, on worker: Worker, created: Handle.Value?, size: Int, poolType: PoolType,
         tag: UInt32
     ) {
-        if let value = pending.handle?.value ?? created {
-            switch value {
-            case .plain(let ref): pending.plain = ref
-            case .cacheAware(let ref): pending.cacheAware = ref
+        if let handle = pending.handle {
+            pending.plain = handle.plainObject
+            pending.cacheAware = handle.cacheAwareObject
+        } else if let created {
+            // `object` holds what the call makes (the routine's references are unretained).
+            switch created {
+            case .plain(let ref):
+                pending.plain = Unmanaged.passUnretained(ref)
+                pending.object = ref
+            case .cacheAware(let ref):
+                pending.cacheAware = Unmanaged.passUnretained(ref)
+                pending.object = ref
             default: break
             }
         }
@@ -201,10 +243,10 @@ extension Session {
         case .initializeCacheAware:
             pending.observer = observer
         case .wait:
-            observer.register(waiter: worker, on: pending.plain!)
+            observer.register(waiter: worker, on: pending.plain!.takeUnretainedValue())
             pending.handle?.addWaiter(worker)
         case .waitCacheAware:
-            observer.register(waiter: worker, on: pending.cacheAware!)
+            observer.register(waiter: worker, on: pending.cacheAware!.takeUnretainedValue())
             pending.handle?.addWaiter(worker)
         default:
             break
@@ -372,6 +414,7 @@ extension Session {
     func reportWatchdog(sourceText: String?, notes: [String] = []) {
         for worker in workerOrder where worker.status == .running {
             worker.markHung()
+            worker.current?.holdObject()
             let what = worker.current.map { "\($0.display)" } ?? "a command"
             report(
                 Diagnostic(
@@ -476,8 +519,10 @@ extension Session {
         }
     }
 
-    private func reportThreadBlocked(_ worker: Worker, call: Call, sourceText: String) {
-        let location = call.threadColumn.map { call.location.at(column: $0) } ?? call.location
+    private func reportThreadBlocked(
+        _ worker: Worker, call: Call, location callLocation: SourceLocation, sourceText: String
+    ) {
+        let location = call.threadColumn.map { callLocation.at(column: $0) } ?? callLocation
         let length = call.thread?.count ?? call.routine.name.count
         if worker.status == .hung {
             report(

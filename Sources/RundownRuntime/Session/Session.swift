@@ -19,12 +19,19 @@ public final class Session {
     let gate = SettleGate()
     let observer = SessionObserver()
     var pool = RundownPool()
-    /// Calls already parsed, by their line's text.
-    var parseCache = ParseCache()
+    /// Call lines already parsed, by their bytes.
+    var lineCache = LineCache()
+    /// Moves whenever a name of ``handles`` or ``workers`` is added, rebound to another
+    /// object or forgotten: what a ``CompiledLine`` found for its names holds while it stays.
+    private(set) var namesEpoch = 0
 
-    var handles: [String: Handle] = [:]
+    var handles: [String: Handle] = [:] {
+        didSet { namesEpoch &+= 1 }
+    }
     var handleOrder: [String] = []
-    var workers: [String: Worker] = [:]
+    var workers: [String: Worker] = [:] {
+        didSet { namesEpoch &+= 1 }
+    }
     var workerOrder: [Worker] = []
     /// The first thread created under each case-folded name: finding a name that differs only
     /// in case (a typo) costs O(1), not a scan of every thread.
@@ -202,18 +209,20 @@ public final class Session {
             report(problem, sourceText: nil)
             return
         }
-        SourceText.forEachLine(of: bytes, file: file) { line in
+        SourceText.forEachLineContent(of: bytes) { content, number in
             if shouldStop { return false }
             if !topLevel {
                 if interruptedRead != nil { return false }
                 if let interruptRequested, interruptRequested() {
-                    interruptedRead = (file, line.number)
+                    interruptedRead = (file, number)
                     return false
                 }
             }
+            // A call line run before is neither decoded, checked nor parsed again.
+            let cached = lineCache.lookup(content)
             if topLevel {
-                topLine = line.number
-                if options.echo { echo(line.text) }
+                topLine = number
+                if options.echo { echo(cached?.text ?? String(decoding: content, as: UTF8.self)) }
             } else {
                 if readLines >= options.maxReadLines {
                     readBudgetSpent = true
@@ -221,10 +230,16 @@ public final class Session {
                 }
                 readLines += 1
             }
-            if let problem = line.diagnostic {
-                report(problem, sourceText: line.text)
+            let location = SourceLocation(file: file, line: number)
+            if let cached {
+                run(cached, location: location)
             } else {
-                run(line: line.text, location: SourceLocation(file: file, line: line.number))
+                let line = SourceText.line(content: content, number: number, file: file)
+                if let problem = line.diagnostic {
+                    report(problem, sourceText: line.text)
+                } else {
+                    run(line: line.text, bytes: content, location: location)
+                }
             }
             if topLevel { sink.commandFinished() }
             return true
@@ -232,12 +247,39 @@ public final class Session {
     }
 
     func run(line: String, location: SourceLocation) {
+        var text = line
+        text.withUTF8 { bytes in
+            if let cached = lineCache.lookup(bytes) {
+                run(cached, location: location)
+            } else {
+                run(line: line, bytes: bytes, location: location)
+            }
+        }
+    }
+
+    /// Runs a call line seen before (`location`: its file and line).
+    private func run(_ cached: CompiledLine, location: SourceLocation) {
+        if shouldStop { return }
+        if parCollector != nil {
+            collectParLine(cached.text, location: location)
+            return
+        }
+        runCall(cached, at: location)
+    }
+
+    /// Runs a line not in the cache (`bytes`: its UTF-8); a call line is kept there.
+    private func run(line: String, bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) {
         if shouldStop { return }
         if parCollector != nil {
             collectParLine(line, location: location)
             return
         }
-        switch parseCache.parse(line: line, location: location) {
+        let (parsed, compiled) = lineCache.parse(text: line, bytes: bytes, location: location)
+        if let compiled {
+            runCall(compiled, at: location)
+            return
+        }
+        switch parsed {
         case .failure(let diagnostic):
             report(diagnostic, sourceText: line)
             let words = line.trimmed.split(separator: " ", maxSplits: 1)
@@ -252,7 +294,7 @@ public final class Session {
             case .empty:
                 break
             case .call(let call):
-                runCall(call, sourceText: line)
+                runCall(call, location: call.location, sourceText: line)
             case .declare(let name, let runDown, let declared):
                 declare(name: name, runDown: runDown, location: declared, sourceText: line)
             case .directive(let directive):
@@ -329,6 +371,8 @@ public final class Session {
                 worker.requestStop()
                 stopping.append(worker)
             case .running, .blocked, .hung, .paused:
+                // Its Worker keeps the call; the call must keep the object it may still use.
+                worker.current?.holdObject()
                 worker.markHung()
                 worker.abandon()
             }

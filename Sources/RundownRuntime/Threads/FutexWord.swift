@@ -5,18 +5,28 @@ import Synchronization
 ///
 /// `Atomic` is `~Copyable` and its address is only stable while it lives in a class or in
 /// manually allocated memory; the futex needs a raw pointer that never moves, hence the box.
+/// The word starts a cache line of its own, so that no unrelated data shares the line two
+/// threads pass back and forth; the rest of the line (``lineRest``) is for words that travel
+/// with it.
 final class FutexWord: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Atomic<UInt32>>
+    /// Bytes in the word's line.
+    static let lineBytes = 64
 
     init(_ value: UInt32 = 0) {
-        storage = UnsafeMutablePointer<Atomic<UInt32>>.allocate(capacity: 1)
+        let line = UnsafeMutableRawPointer.allocate(byteCount: Self.lineBytes, alignment: Self.lineBytes)
+        line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.lineBytes)
+        storage = line.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
         storage.initialize(to: Atomic<UInt32>(value))
     }
 
     deinit {
         storage.deinitialize(count: 1)
-        storage.deallocate()
+        UnsafeMutableRawPointer(storage).deallocate()
     }
+
+    /// The rest of the word's cache line: bytes 8 ..< ``lineBytes``, zero at first, 8-aligned.
+    var lineRest: UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage) + 8 }
 
     var atomic: UnsafeMutablePointer<Atomic<UInt32>> { storage }
 

@@ -76,7 +76,9 @@ public struct SpinWait {
     /// Turns between yields when oversubscribed (measured on 2 processors with 3 threads: yielding
     /// every 1 to 16 turns gives the same hand-off time; every 64 doubles it).
     public static let yieldInterval = 8
-    private let share: ProcessorShare
+    /// Not retained: a wait loop runs inside a call on the share's owner, and a reference count
+    /// taken here would write the share's header, shared by every spinning thread, on each wait.
+    private unowned(unsafe) let share: ProcessorShare
     /// Turns taken so far.
     public private(set) var turns = 0
 

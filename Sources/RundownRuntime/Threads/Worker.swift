@@ -32,14 +32,23 @@ final class Worker: @unchecked Sendable {
     /// The name the script uses (`main`, `W`, ...); also the OS thread's name.
     let name: String
     private let gate: SettleGate
+    ///
+    /// The mailbox's cache line also holds the status word and the call posted: a command
+    /// moves one line to the thread and back (the status and the call would each have cost a
+    /// line of their own).
     private let mailbox = FutexWord(0)
     /// 1 while the thread is parked at a step boundary; the scheduler stores 0 to let it go.
     private let baton = FutexWord(0)
-    private let statusWord = Atomic<Int>(Status.idle.rawValue)
+    /// In the mailbox's line (``Status`` raw values).
+    private let statusWord: UnsafeMutablePointer<Atomic<Int>>
+    /// In the mailbox's line: the ``PendingCall`` posted, unretained (``call`` keeps it alive),
+    /// so that the thread takes no reference count on it; nil when a closure was posted.
+    private let postedCall: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// How long an idle worker spins before it parks, in nanoseconds.
     private let spinNanoseconds: UInt64
     private var job: (() -> Void)?
-    /// A routine call to run (the common job: no closure).
+    /// The routine call posted last (the common job: no closure). Coordinator-owned: it keeps
+    /// the call alive while the thread runs it, and after the watchdog gave up on the thread.
     private var call: PendingCall?
     private var stopping = false
     /// Coordinator-owned: a stop was requested and not yet waited for.
@@ -68,6 +77,10 @@ final class Worker: @unchecked Sendable {
         self.ordinal = ordinal
         self.gate = gate
         self.spinNanoseconds = spinNanoseconds
+        statusWord = mailbox.lineRest.bindMemory(to: Atomic<Int>.self, capacity: 1)
+        statusWord.initialize(to: Atomic(Status.idle.rawValue))
+        postedCall = (mailbox.lineRest + 8).bindMemory(to: UnsafeMutableRawPointer?.self, capacity: 1)
+        postedCall.initialize(to: nil)
     }
 
     /// The worker whose thread calls this, or nil on any other thread (the coordinator, a
@@ -78,7 +91,9 @@ final class Worker: @unchecked Sendable {
         return Unmanaged<Worker>.fromOpaque(context).takeUnretainedValue()
     }
 
-    var status: Status { Status(rawValue: statusWord.load(ordering: .sequentiallyConsistent)) ?? .idle }
+    var status: Status {
+        Status(rawValue: statusWord.pointee.load(ordering: .sequentiallyConsistent)) ?? .idle
+    }
 
     /// Starts the thread: a parked one of ``ThreadPool``, or a new one. Returns false when the
     /// system refuses a new thread.
@@ -94,17 +109,19 @@ final class Worker: @unchecked Sendable {
     /// job parks in a wait (``markBlocked()``).
     func post(_ work: @escaping () -> Void) {
         job = work
+        postedCall.pointee = nil
         handOver()
     }
 
     /// Hands a routine call to the thread, which runs ``PendingCall/execute()``.
     func post(_ pending: PendingCall) {
         call = pending
+        postedCall.pointee = Unmanaged.passUnretained(pending).toOpaque()
         handOver()
     }
 
     private func handOver() {
-        statusWord.store(Status.running.rawValue, ordering: .sequentiallyConsistent)
+        statusWord.pointee.store(Status.running.rawValue, ordering: .sequentiallyConsistent)
         gate.enter()
         if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
     }
@@ -173,7 +190,7 @@ final class Worker: @unchecked Sendable {
 
     /// Moves the status from `from` to `to` if it is still `from`.
     private func transition(from: Status, to: Status) -> Bool {
-        statusWord.compareExchange(
+        statusWord.pointee.compareExchange(
             expected: from.rawValue, desired: to.rawValue, ordering: .sequentiallyConsistent
         ).exchanged
     }
@@ -194,6 +211,7 @@ final class Worker: @unchecked Sendable {
         stopping = true
         job = nil
         call = nil
+        postedCall.pointee = nil
         if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
     }
 
@@ -228,16 +246,16 @@ final class Worker: @unchecked Sendable {
         gate.share.wake()
         while true {
             awaitJob()
-            if stopping {
+            // A call first: it is read from the mailbox's line, which the thread has just
+            // fetched (a stop posts no call).
+            if let posted = postedCall.pointee {
+                Unmanaged<PendingCall>.fromOpaque(posted)._withUnsafeGuaranteedRef { $0.execute() }
+            } else if stopping {
                 stopping = false
                 rd_set_thread_context(nil)
                 gate.share.sleep()
                 if exited.exchange(1) == 2 { exited.wakeAll() }
                 return
-            }
-            if let pending = call {
-                call = nil
-                pending.execute()
             } else {
                 let work = job
                 job = nil
