@@ -6,7 +6,7 @@ import Testing
 
 /// The cache of call lines must be invisible: whatever a line parsed to first, and wherever, a
 /// later line with the same bytes at another place runs as what the parser itself says there.
-@Suite struct LineCacheTests {
+@Suite(.timeLimit(.minutes(1))) struct LineCacheTests {
     /// Every line of every script under scripts/ (the corpus of what users write).
     static func corpusLines() -> [String] {
         var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false).map(String.init)
