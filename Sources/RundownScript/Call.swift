@@ -48,7 +48,7 @@ public struct Call: Sendable, Hashable {
 
     /// The location and caret width of argument `index`, for diagnostics about it.
     public func span(ofArgument index: Int) -> (location: SourceLocation, length: Int) {
-        (location.at(column: arguments[index].column), argumentLengths[index])
+        span(ofArgument: index, at: location)
     }
 
     /// The same, for the call written at `location` (its routine name's).

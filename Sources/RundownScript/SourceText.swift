@@ -41,7 +41,7 @@ public enum SourceText {
         if let problem = fileProblem(of: bytes, file: file) { return ([], [problem]) }
         var lines: [Line] = []
         var diagnostics: [Diagnostic] = []
-        splitLines(of: bytes) { content, number in
+        forEachLineContent(of: bytes) { content, number in
             let line = makeLine(content, number: number, file: file)
             if let diagnostic = line.diagnostic { diagnostics.append(diagnostic) }
             lines.append(line)
@@ -50,25 +50,11 @@ public enum SourceText {
         return (lines, diagnostics)
     }
 
-    /// Calls `body` with each line of `bytes`, one at a time, until it returns false: the same
-    /// lines as ``lines(of:file:)`` (check ``fileProblem(of:file:)`` first), without holding
-    /// them all, so a large script costs its bytes and one line at a time.
-    public static func forEachLine(of bytes: [UInt8], file: String, _ body: (Line) -> Bool) {
-        splitLines(of: bytes) { content, number in body(makeLine(content, number: number, file: file)) }
-    }
-
     /// Calls `body` with the bytes of each line of `bytes` (its ending excluded, the byte order
     /// mark skipped) and its number, until it returns false. The bytes are not checked: a caller
     /// that has not seen the same bytes pass ``line(content:number:file:)`` before must check
     /// them with it.
     public static func forEachLineContent(
-        of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool
-    ) {
-        splitLines(of: bytes, body)
-    }
-
-    /// Splits `bytes` (byte order mark skipped) into line contents without their endings.
-    private static func splitLines(
         of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool
     ) {
         var start = 0
