@@ -42,9 +42,9 @@ public enum SourceText {
         var lines: [Line] = []
         var diagnostics: [Diagnostic] = []
         forEachLineContent(of: bytes) { content, number in
-            let line = makeLine(content, number: number, file: file)
-            if let diagnostic = line.diagnostic { diagnostics.append(diagnostic) }
-            lines.append(line)
+            let decoded = line(content: content, number: number, file: file)
+            if let diagnostic = decoded.diagnostic { diagnostics.append(diagnostic) }
+            lines.append(decoded)
             return true
         }
         return (lines, diagnostics)
@@ -87,15 +87,11 @@ public enum SourceText {
         var content = bytes[...]
         if content.last == 0x0A { content = content.dropLast() }
         if content.last == 0x0D { content = content.dropLast() }
-        return Array(content).withUnsafeBufferPointer { makeLine($0, number: number, file: file) }
+        return Array(content).withUnsafeBufferPointer { line(content: $0, number: number, file: file) }
     }
 
     /// Checks and decodes the bytes of one line (its ending already removed).
     public static func line(content: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Line {
-        makeLine(content, number: number, file: file)
-    }
-
-    private static func makeLine(_ content: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Line {
         let location = SourceLocation(file: file, line: number, column: 1)
         if let bad = firstInvalidUTF8(content) {
             let text = String(decoding: content, as: UTF8.self)

@@ -15,7 +15,8 @@ final class PendingCall: @unchecked Sendable {
         case violation(RundownViolation)
     }
 
-    // MARK: What the thread reads and writes: first, so that it shares the object's first cache line
+    // MARK: What the thread reads and writes: together at the start of the object, so that
+    // the thread fetches as few of its cache lines as it can
 
     let operation: Operation
     let count: Int

@@ -32,7 +32,6 @@ final class Worker: @unchecked Sendable {
     /// The name the script uses (`main`, `W`, ...); also the OS thread's name.
     let name: String
     private let gate: SettleGate
-    ///
     /// The mailbox's cache line also holds the status word and the call posted: a command
     /// moves one line to the thread and back (the status and the call would each have cost a
     /// line of their own).
