@@ -59,4 +59,24 @@ import Testing
         let didRun = ran.load(ordering: .relaxed)
         #expect(didRun)
     }
+
+    /// `rdsh run` starts a thread before it reads its script: the thread parks in the pool
+    /// (rather than ending, or waiting for a worker of its own), and the workers started later
+    /// still run under their own names.
+    @Test func prestartedThreadsPark() {
+        let before = ThreadPool.prestartedParks
+        ThreadPool.prestart(2)
+        let deadline = rd_now_ns() &+ 10_000_000_000
+        while ThreadPool.prestartedParks < before + 2 && rd_now_ns() < deadline { usleep(1000) }
+        #expect(
+            ThreadPool.prestartedParks == before + 2, "prestarted threads did not reach the pool within 10 s")
+        let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: CapturingSink())
+        let name = Mutex<String>("")
+        session.runJob(onThread: "Epsilon", display: "identity", line: 1) {
+            let me = Self.identity()
+            name.withLock { $0 = me.name }
+        }
+        session.finish()
+        #expect(name.withLock { $0 } == "Epsilon")
+    }
 }

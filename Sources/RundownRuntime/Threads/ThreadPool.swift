@@ -21,6 +21,10 @@ public enum ThreadPool {
     /// Threads parked right now.
     public static var parkedCount: Int { parked.withLock { $0.count } }
 
+    /// Threads started by ``prestart(_:)`` that have reached the pool so far.
+    @_spi(Testing) public static var prestartedParks: Int { prestartedParked.load(ordering: .relaxed) }
+    fileprivate static let prestartedParked = Atomic<Int>(0)
+
     /// Ends every parked thread (the next workers get new threads): for measurements of
     /// thread creation itself.
     public static func drain() {
@@ -29,6 +33,15 @@ public enum ThreadPool {
             return threads
         }
         for thread in threads { thread.end() }
+    }
+
+    /// Starts `count` threads that park at once. A program that knows it will need threads
+    /// (`rdsh run`) calls this before it reads and parses: the thread is created, and does its
+    /// first-run work (stack, thread-local storage, allocator arena), on another processor
+    /// meanwhile, and the first worker takes it from the pool. A worker that starts before the
+    /// thread has parked makes its own, as without this.
+    public static func prestart(_ count: Int) {
+        for _ in 0..<count { _ = PooledThread.start(running: nil) }
     }
 
     /// Runs `worker` on a parked thread, or on a new one; false when the system refuses a new
@@ -57,12 +70,12 @@ private final class PooledThread: @unchecked Sendable {
     private let assigned = FutexWord(0)
     private var worker: Worker?
 
-    /// A new detached thread that runs `worker` first.
-    static func start(running worker: Worker) -> Bool {
+    /// A new detached thread that runs `worker` first, or parks at once when `worker` is nil.
+    static func start(running worker: Worker?) -> Bool {
         _ = rd_use_global_futex_hash()
         let thread = PooledThread()
         thread.worker = worker
-        thread.assigned.store(1)
+        if worker != nil { thread.assigned.store(1) }
         let context = Unmanaged.passRetained(thread).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -98,6 +111,12 @@ private final class PooledThread: @unchecked Sendable {
     }
 
     private func loop() {
+        if worker == nil && assigned.load() == 0 {
+            // Started parked (``ThreadPool/prestart(_:)``).
+            "rdsh-pool".withCString { rd_set_thread_name($0) }
+            guard ThreadPool.park(self) else { return }
+            ThreadPool.prestartedParked.add(1, ordering: .relaxed)
+        }
         while true {
             while assigned.load() == 0 { assigned.wait(whileEqualTo: 0) }
             assigned.store(0)
