@@ -64,6 +64,8 @@ final class SettleGate: @unchecked Sendable {
                 spinDeadline = now &+ Self.spinNanoseconds
             } else if now >= spinDeadline {
                 break
+            } else {
+                SpinWait.yieldLongWait()
             }
         }
         if running.load(ordering: .sequentiallyConsistent) == 0 { return true }

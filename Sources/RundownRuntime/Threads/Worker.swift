@@ -45,6 +45,12 @@ final class Worker: @unchecked Sendable {
     private let postedCall: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// How long an idle worker spins before it parks, in nanoseconds.
     private let spinNanoseconds: UInt64
+    /// How long a worker whose thread has just started spins for its first job. A session
+    /// starts `main` before it parses the first line, and a first parse (tables built, code
+    /// paged in) takes 100-200 µs: a thread that parked after the usual 40 µs had to be woken
+    /// by a system call, and its processor woken from idle, for the first command. Spent once
+    /// per thread start, and only until the first job arrives.
+    static let firstJobSpinNanoseconds: UInt64 = 1_000_000
     private var job: (() -> Void)?
     /// The routine call posted last (the common job: no closure). Coordinator-owned: it keeps
     /// the call alive while the thread runs it, and after the watchdog gave up on the thread.
@@ -243,8 +249,10 @@ final class Worker: @unchecked Sendable {
         name.withCString { rd_set_thread_name($0) }
         rd_set_thread_context(Unmanaged.passUnretained(self).toOpaque())
         gate.share.wake()
+        var spinBudget = max(spinNanoseconds, Worker.firstJobSpinNanoseconds)
         while true {
-            awaitJob()
+            awaitJob(spinning: spinBudget)
+            spinBudget = spinNanoseconds
             // A call first: it is read from the mailbox's line, which the thread has just
             // fetched (a stop posts no call).
             if let posted = postedCall.pointee {
@@ -292,7 +300,8 @@ final class Worker: @unchecked Sendable {
         }
     }
 
-    private func awaitJob() {
+    /// Waits for the next job: spins for `spinning` nanoseconds, then parks.
+    private func awaitJob(spinning: UInt64) {
         var spin = SpinWait(gate.share)
         var deadline: UInt64 = 0
         while true {
@@ -305,10 +314,15 @@ final class Worker: @unchecked Sendable {
             if spin.turns % 64 != 0 { continue }
             let now = rd_now_ns()
             if deadline == 0 {
-                deadline = now &+ spinNanoseconds
+                deadline = now &+ spinning
                 continue
             }
-            if now < deadline { continue }
+            if now < deadline {
+                // A job is slow to come: the coordinator may be queued on this processor
+                // behind us (``SpinWait/yieldLongWait()``).
+                SpinWait.yieldLongWait()
+                continue
+            }
             if mailbox.compareExchange(expected: Worker.empty, desired: Worker.parkedValue) {
                 gate.share.sleep()
                 while mailbox.load() == Worker.parkedValue {
