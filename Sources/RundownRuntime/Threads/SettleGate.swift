@@ -56,16 +56,19 @@ final class SettleGate: @unchecked Sendable {
     func awaitSettled(timeoutNanoseconds: UInt64) -> Bool {
         var spin = SpinWait(share)
         var spinDeadline: UInt64 = 0
+        var yieldAfter: UInt64 = 0
         while running.load(ordering: .sequentiallyConsistent) != 0 {
             spin.turn()
             if spin.turns % 64 != 0 { continue }
             let now = rd_now_ns()
             if spinDeadline == 0 {
                 spinDeadline = now &+ Self.spinNanoseconds
+                yieldAfter = now &+ SpinWait.longWaitNanoseconds
             } else if now >= spinDeadline {
                 break
-            } else {
-                SpinWait.yieldLongWait()
+            } else if now >= yieldAfter {
+                // The thread may be queued on this processor behind us.
+                sched_yield()
             }
         }
         if running.load(ordering: .sequentiallyConsistent) == 0 { return true }

@@ -84,15 +84,13 @@ public struct SpinWait {
 
     public init(_ share: ProcessorShare) { self.share = share }
 
-    /// A wait loop that has spun for microseconds (64 turns and more) without its event gives
-    /// its processor away once per 64 turns. The count of awake threads says nothing about
-    /// where they run: the scheduler can queue a woken thread behind its waker on one
-    /// processor while the other idles (measured at a session's first command: the new
-    /// worker spun out its budget while the coordinator it waited for sat behind it). A
-    /// hand-off between spinning threads completes long before a loop gets here.
-    @inline(__always) public static func yieldLongWait() {
-        sched_yield()
-    }
+    /// After this long without its event, a wait loop gives its processor away once per 64
+    /// turns. The count of awake threads says nothing about where they run: the scheduler can
+    /// queue a woken thread behind its waker on one processor while the other idles (measured
+    /// at a session's first command: the new worker spun out its budget while the coordinator
+    /// it waited for sat behind it). A hand-off between spinning threads, and the
+    /// coordinator's work between two commands, take well under this.
+    public static let longWaitNanoseconds: UInt64 = 5_000
 
     /// One turn of the loop.
     @inline(__always) public mutating func turn() {

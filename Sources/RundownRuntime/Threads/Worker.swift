@@ -304,6 +304,7 @@ final class Worker: @unchecked Sendable {
     private func awaitJob(spinning: UInt64) {
         var spin = SpinWait(gate.share)
         var deadline: UInt64 = 0
+        var yieldAfter: UInt64 = 0
         while true {
             let value = mailbox.load()
             if value == Worker.posted {
@@ -315,12 +316,13 @@ final class Worker: @unchecked Sendable {
             let now = rd_now_ns()
             if deadline == 0 {
                 deadline = now &+ spinning
+                yieldAfter = now &+ SpinWait.longWaitNanoseconds
                 continue
             }
             if now < deadline {
                 // A job is slow to come: the coordinator may be queued on this processor
-                // behind us (``SpinWait/yieldLongWait()``).
-                SpinWait.yieldLongWait()
+                // behind us (``SpinWait/longWaitNanoseconds``).
+                if now >= yieldAfter { sched_yield() }
                 continue
             }
             if mailbox.compareExchange(expected: Worker.empty, desired: Worker.parkedValue) {
