@@ -3,7 +3,9 @@ import RundownScript
 
 /// One routine call handed to a worker thread: what was asked (for the `[T] blocked in` and
 /// `[T] returned from` lines, the ledger and DEADLOCK reports) and, once the thread has run it,
-/// what came back. The worker writes ``result``; the coordinator reads it after settling.
+/// what came back. The thread works from the call's ``CallSlot`` and writes the rarer results
+/// into ``result``; the coordinator reads it after settling (``Session/complete(_:)`` first
+/// takes a common result from the slot).
 final class PendingCall: @unchecked Sendable {
     enum Result {
         case none
@@ -15,8 +17,8 @@ final class PendingCall: @unchecked Sendable {
         case violation(RundownViolation)
     }
 
-    // MARK: What the thread reads and writes: together at the start of the object, so that
-    // the thread fetches as few of its cache lines as it can
+    // MARK: What the call's thread is given (copied into its ``CallSlot`` when posted), and
+    // the result it leaves here when the slot cannot hold it
 
     let operation: Operation
     let count: Int
@@ -91,24 +93,51 @@ extension PendingCall {
         object = plain?.takeUnretainedValue() ?? cacheAware?.takeUnretainedValue()
     }
 
-    /// Runs the routine on the calling thread (the call's worker): its value, or the violation
-    /// the library refused it with, becomes ``result``. One stored value per command, read by
-    /// one switch: no closure is built per command, and no reference count is taken.
-    func execute() {
-        if let plain {
-            result = plain._withUnsafeGuaranteedRef { ref in
-                outcome { () throws(RundownViolation) in try run(ref) }
+    /// Runs the routine of `slot` on the calling thread (the call's worker): its value, or
+    /// the violation the library refused it with, becomes the call's result (in the slot when
+    /// it is nothing or a boolean, else in ``result``). One switch per command: no closure is
+    /// built and no reference count is taken, and the ``PendingCall`` (`call`) is only read
+    /// for the routines that make or size an object, and written for the rarer results.
+    static func execute(_ slot: UnsafeMutablePointer<CallSlot>, call: UnsafeMutableRawPointer) {
+        let request = slot.pointee
+        let result: Result
+        switch request.objectKind {
+        case .plain:
+            result = Unmanaged<RundownRef>.fromOpaque(request.object!)._withUnsafeGuaranteedRef { ref in
+                outcome { () throws(RundownViolation) in try run(ref, request) }
             }
-        } else if let cacheAware {
-            result = cacheAware._withUnsafeGuaranteedRef { ref in
-                outcome { () throws(RundownViolation) in try run(ref) }
+        case .cacheAware:
+            result = Unmanaged<CacheAwareRundownRef>.fromOpaque(request.object!)._withUnsafeGuaranteedRef {
+                ref in
+                outcome { () throws(RundownViolation) in try run(ref, request, call: call) }
             }
-        } else {
-            result = outcome { () throws(RundownViolation) in try runWithoutObject() }
+        case .none:
+            result = Unmanaged<PendingCall>.fromOpaque(call)._withUnsafeGuaranteedRef { pending in
+                outcome { () throws(RundownViolation) in try pending.runWithoutObject() }
+            }
+        }
+        switch result {
+        case .void:
+            slot.pointee.outcome = .void
+        case .boolean(let granted):
+            slot.pointee.value = granted ? 1 : 0
+            slot.pointee.outcome = .boolean
+        default:
+            Unmanaged<PendingCall>.fromOpaque(call)._withUnsafeGuaranteedRef { $0.result = result }
+            slot.pointee.outcome = .inCall
         }
     }
 
-    private func outcome(_ body: () throws(RundownViolation) -> Result) -> Result {
+    /// Takes the result the thread left in `slot` (the coordinator, once the thread is idle).
+    func collect(from slot: CallSlot) {
+        switch slot.outcome {
+        case .void: result = .void
+        case .boolean: result = .boolean(slot.value != 0)
+        case .pending, .inCall: break
+        }
+    }
+
+    private static func outcome(_ body: () throws(RundownViolation) -> Result) -> Result {
         do throws(RundownViolation) {
             return try body()
         } catch {
@@ -116,10 +145,15 @@ extension PendingCall {
         }
     }
 
+    private static func hooks(_ request: CallSlot) -> AtomicStepHooks? {
+        request.hooks.map { Unmanaged<AtomicStepHooks>.fromOpaque($0).takeUnretainedValue() }
+    }
+
     /// The plain routines.
-    private func run(_ ref: RundownRef) throws(RundownViolation) -> Result {
-        let count = UInt32(truncatingIfNeeded: self.count)
-        switch operation {
+    private static func run(_ ref: RundownRef, _ request: CallSlot) throws(RundownViolation) -> Result {
+        let count = request.count
+        let hooks = hooks(request)
+        switch request.operation {
         case .initialize:
             try ref.initialize()
         case .reinitialize:
@@ -139,17 +173,22 @@ extension PendingCall {
         case .completed:
             if let hooks { try ref.rundownCompleted(hooks: hooks) } else { try ref.rundownCompleted() }
         default:
-            preconditionFailure("\(operation) posted with a plain object")
+            preconditionFailure("\(request.operation) posted with a plain object")
         }
         return .void
     }
 
     /// The cache-aware routines on an existing object.
-    private func run(_ ref: CacheAwareRundownRef) throws(RundownViolation) -> Result {
-        let count = UInt32(truncatingIfNeeded: self.count)
-        switch operation {
+    private static func run(_ ref: CacheAwareRundownRef, _ request: CallSlot, call: UnsafeMutableRawPointer)
+        throws(RundownViolation) -> Result
+    {
+        let count = request.count
+        let cpu = Int(request.cpu)
+        let hooks = hooks(request)
+        switch request.operation {
         case .initializeCacheAware:
-            try ref.reinitializeStorage(storageSize: storageSize)
+            let size = Unmanaged<PendingCall>.fromOpaque(call)._withUnsafeGuaranteedRef { $0.storageSize }
+            try ref.reinitializeStorage(storageSize: size)
         case .free:
             try ref.free()
         case .acquireCacheAware, .acquireCacheAwareEx:
@@ -179,7 +218,7 @@ extension PendingCall {
                 try ref.reinitialize()
             }
         default:
-            preconditionFailure("\(operation) posted with a cache-aware object")
+            preconditionFailure("\(request.operation) posted with a cache-aware object")
         }
         return .void
     }

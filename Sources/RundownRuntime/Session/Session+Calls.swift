@@ -280,6 +280,7 @@ extension Session {
     func complete(_ started: StartedCall) {
         let pending = started.pending
         let worker = started.worker
+        worker.collectResult(of: pending)
         let sourceText = started.sourceText
         let created = started.created
         let handleName = started.handleName

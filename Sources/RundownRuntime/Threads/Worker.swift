@@ -43,6 +43,8 @@ final class Worker: @unchecked Sendable {
     /// In the mailbox's line: the ``PendingCall`` posted, unretained (``call`` keeps it alive),
     /// so that the thread takes no reference count on it; nil when a closure was posted.
     private let postedCall: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// In the mailbox's line: what the thread needs of the call posted, and its common results.
+    private let slot: UnsafeMutablePointer<CallSlot>
     /// How long an idle worker spins before it parks, in nanoseconds.
     private let spinNanoseconds: UInt64
     /// How long a worker whose thread has just started spins for its first job. A session
@@ -86,6 +88,8 @@ final class Worker: @unchecked Sendable {
         statusWord.initialize(to: Atomic(Status.idle.rawValue))
         postedCall = (mailbox.lineRest + 8).bindMemory(to: UnsafeMutableRawPointer?.self, capacity: 1)
         postedCall.initialize(to: nil)
+        precondition(MemoryLayout<CallSlot>.size <= CallSlot.capacity && MemoryLayout<CallSlot>.alignment <= 8)
+        slot = (mailbox.lineRest + 16).bindMemory(to: CallSlot.self, capacity: 1)
     }
 
     /// The worker whose thread calls this, or nil on any other thread (the coordinator, a
@@ -118,11 +122,20 @@ final class Worker: @unchecked Sendable {
         handOver()
     }
 
-    /// Hands a routine call to the thread, which runs ``PendingCall/execute()``.
+    /// Hands a routine call to the thread, which runs it from the call's ``CallSlot``
+    /// (``PendingCall/execute(_:call:)``).
     func post(_ pending: PendingCall) {
         call = pending
+        slot.initialize(to: CallSlot(pending))
         postedCall.pointee = Unmanaged.passUnretained(pending).toOpaque()
         handOver()
+    }
+
+    /// Gives `pending`, the call this thread has returned from, the result the thread left in
+    /// the mailbox's line (the coordinator, before it reads ``PendingCall/result``).
+    func collectResult(of pending: PendingCall) {
+        guard call === pending else { return }
+        pending.collect(from: slot.pointee)
     }
 
     private func handOver() {
@@ -256,7 +269,7 @@ final class Worker: @unchecked Sendable {
             // A call first: it is read from the mailbox's line, which the thread has just
             // fetched (a stop posts no call).
             if let posted = postedCall.pointee {
-                Unmanaged<PendingCall>.fromOpaque(posted)._withUnsafeGuaranteedRef { $0.execute() }
+                PendingCall.execute(slot, call: posted)
             } else if stopping {
                 stopping = false
                 rd_set_thread_context(nil)
