@@ -596,7 +596,7 @@ extension Session {
             thread.phase = .blocked(started)
         case .paused:
             thread.phase = .paused(started)
-        case .running, .hung:
+        case .running, .handedOver, .hung:
             thread.phase = .idle
         }
     }

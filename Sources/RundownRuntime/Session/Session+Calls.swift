@@ -270,7 +270,7 @@ extension Session {
             complete(started)
         case .blocked:
             reportBlocked(pending, worker: worker)
-        case .running, .hung, .paused:
+        case .running, .handedOver, .hung, .paused:
             break
         }
         if pending.operation.isRelease || !settled { reportWoken() }
@@ -413,7 +413,7 @@ extension Session {
     }
 
     func reportWatchdog(sourceText: String?, notes: [String] = []) {
-        for worker in workerOrder where worker.status == .running {
+        for worker in workerOrder where worker.status.isRunning {
             worker.markHung()
             worker.current?.holdObject()
             let what = worker.current.map { "\($0.display)" } ?? "a command"

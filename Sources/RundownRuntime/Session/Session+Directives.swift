@@ -186,7 +186,7 @@ extension Session {
         var text = "\(worker.name): cpu=\(worker.cpu) irql=\(level.name) "
         switch worker.status {
         case .idle: text += "idle"
-        case .running, .paused: text += "running"
+        case .running, .handedOver, .paused: text += "running"
         case .blocked:
             text +=
                 "blocked in "

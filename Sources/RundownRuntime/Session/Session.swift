@@ -371,7 +371,7 @@ public final class Session {
             case .idle:
                 worker.requestStop()
                 stopping.append(worker)
-            case .running, .blocked, .hung, .paused:
+            case .running, .handedOver, .blocked, .hung, .paused:
                 // Its Worker keeps the call; the call must keep the object it may still use.
                 worker.current?.holdObject()
                 worker.markHung()

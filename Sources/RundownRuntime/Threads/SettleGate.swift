@@ -5,15 +5,25 @@ import Synchronization
 /// Counts the worker threads that are still running a command, and lets the coordinator wait
 /// until that count is zero: every thread has either finished its command or parked in a wait.
 ///
+/// A thread running the job the coordinator handed it is not counted: the coordinator watches
+/// that thread's status word instead (``watch(_:whileEqualTo:)``), so a plain command touches
+/// no line but the thread's mailbox and the object's. The counter holds the threads that run
+/// without the coordinator having handed them anything: waiters woken by a release, threads
+/// resumed at a step boundary. A thread that wakes another counts it before it stops running
+/// itself, so the coordinator, which waits for the watched words first, then sees the count.
+///
 /// Workers decrement from their own threads; the coordinator spins briefly (a hand-off usually
 /// takes well under a microsecond on another core), with the pause hint and no system call
 /// while every awake thread has a processor (``SpinWait``), and then sleeps on a POSIX
 /// semaphore with a deadline, which is the watchdog's backstop. A worker posts the semaphore
-/// only when it takes the count to zero while the coordinator is parked, so the common case
-/// costs no system call. No sleeps are used for synchronization.
+/// only when it takes the count to zero, or settles while watched, and the coordinator is
+/// parked, so the common case costs no system call. No sleeps are used for synchronization.
 final class SettleGate: @unchecked Sendable {
     private let running = Atomic<Int>(0)
     private let parked = Atomic<Bool>(false)
+    /// Status words of the threads handed a job and not yet seen to settle, with the value
+    /// that says they still run it. Coordinator-only.
+    private var watched: [(word: UnsafeMutablePointer<Atomic<Int>>, running: Int)] = []
     private let semaphore: UnsafeMutablePointer<sem_t>
     /// The session's threads awake against its processors: how every wait loop spins.
     let share: ProcessorShare
@@ -21,10 +31,15 @@ final class SettleGate: @unchecked Sendable {
     /// How long the coordinator spins before it parks on the semaphore, in nanoseconds.
     static let spinNanoseconds: UInt64 = 50_000
 
+    /// How often a parked coordinator checks again without being posted (cheap insurance
+    /// against a lost post), in nanoseconds.
+    let recheckNanoseconds: UInt64
+
     /// `share`: by default the coordinator that makes the gate, among every session's threads
     /// in the process.
-    init(share: ProcessorShare = ProcessorShare(among: .process)) {
+    init(share: ProcessorShare = ProcessorShare(among: .process), recheckNanoseconds: UInt64 = 50_000_000) {
         self.share = share
+        self.recheckNanoseconds = recheckNanoseconds
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)
     }
@@ -35,7 +50,36 @@ final class SettleGate: @unchecked Sendable {
     }
 
     /// How many threads are running right now.
-    var runningCount: Int { running.load(ordering: .sequentiallyConsistent) }
+    var runningCount: Int {
+        running.load(ordering: .sequentiallyConsistent)
+            + watched.count { $0.word.pointee.load(ordering: .sequentiallyConsistent) == $0.running }
+    }
+
+    /// The coordinator handed a job to the thread whose status is `word`: until `word` holds
+    /// something else than `running`, the thread counts as running. Coordinator-only.
+    @inline(__always) func watch(_ word: UnsafeMutablePointer<Atomic<Int>>, whileEqualTo running: Int) {
+        watched.append((word, running))
+    }
+
+    /// A watched thread settled (its status word no longer says it runs the job handed over):
+    /// wakes the coordinator if it sleeps.
+    @inline(__always) func watchedSettled() {
+        if parked.load(ordering: .sequentiallyConsistent) {
+            if parked.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
+        }
+    }
+
+    /// No watched thread runs its job, and no counted thread runs. Forgets the watched threads
+    /// that settled.
+    @inline(__always) private func settledNow() -> Bool {
+        if !watched.isEmpty {
+            for entry in watched where entry.word.pointee.load(ordering: .sequentiallyConsistent) == entry.running {
+                return false
+            }
+            watched.removeAll(keepingCapacity: true)
+        }
+        return running.load(ordering: .sequentiallyConsistent) == 0
+    }
 
     /// A thread starts running (a command was handed to it, or a release woke it).
     @inline(__always) func enter() {
@@ -57,7 +101,7 @@ final class SettleGate: @unchecked Sendable {
         var spin = SpinWait(share)
         var spinDeadline: UInt64 = 0
         var yieldAfter: UInt64 = 0
-        while running.load(ordering: .sequentiallyConsistent) != 0 {
+        while !settledNow() {
             spin.turn()
             if spin.turns % 64 != 0 { continue }
             let now = rd_now_ns()
@@ -71,22 +115,22 @@ final class SettleGate: @unchecked Sendable {
                 sched_yield()
             }
         }
-        if running.load(ordering: .sequentiallyConsistent) == 0 { return true }
+        if settledNow() { return true }
         let deadline = rd_now_ns() &+ timeoutNanoseconds
         while true {
             parked.store(true, ordering: .sequentiallyConsistent)
-            if running.load(ordering: .sequentiallyConsistent) == 0 {
+            if settledNow() {
                 parked.store(false, ordering: .sequentiallyConsistent)
                 return true
             }
             let now = rd_now_ns()
             if now >= deadline {
                 parked.store(false, ordering: .sequentiallyConsistent)
-                return running.load(ordering: .sequentiallyConsistent) == 0
+                return settledNow()
             }
-            // Re-check at least every 50 ms: cheap insurance against a lost post.
-            // sem_timedwait takes a CLOCK_REALTIME deadline.
-            let wait = min(deadline &- now, 50_000_000)
+            // Re-check now and then (``recheckNanoseconds``): cheap insurance against a lost
+            // post. sem_timedwait takes a CLOCK_REALTIME deadline.
+            let wait = min(deadline &- now, recheckNanoseconds)
             var ts = timespec()
             clock_gettime(CLOCK_REALTIME, &ts)
             let total = UInt64(ts.tv_nsec) &+ wait

@@ -12,22 +12,31 @@ import Synchronization
 /// then parks on a futex. The worker's status is the single source of truth for settling:
 /// every change that makes the thread count as running or settled is a compare-and-swap on it,
 /// so the ``SettleGate`` counter moves exactly once per change even when the watchdog gives up
-/// on a thread that later finishes.
+/// on a thread that later finishes. A job the coordinator hands over is not counted on the
+/// gate (``Status/handedOver``): the coordinator watches the status word itself.
 final class Worker: @unchecked Sendable {
     /// What the thread is doing, as far as settling is concerned.
     enum Status: Int {
         case idle = 0
+        /// Running, and counted on the ``SettleGate``: woken by a release, or resumed at a
+        /// step boundary.
         case running = 1
         case blocked = 2
         case hung = 3
         /// Parked at a step boundary inside a call, until the scheduler grants the next step
         /// (``.par`` exploration only).
         case paused = 4
+        /// Running the job the coordinator handed over, and not counted on the gate: the
+        /// coordinator watches this status word itself (``SettleGate/watch(_:whileEqualTo:)``),
+        /// which it fetches anyway to see how the job ended. A command then moves the mailbox's
+        /// line to the thread and back, and the gate's counter stays in the coordinator's
+        /// cache (counting it cost two more line transfers per command).
+        case handedOver = 5
+
+        /// Running, counted on the gate or not.
+        var isRunning: Bool { self == .running || self == .handedOver }
     }
 
-    private static let empty: UInt32 = 0
-    private static let posted: UInt32 = 1
-    private static let parkedValue: UInt32 = 2
 
     /// The name the script uses (`main`, `W`, ...); also the OS thread's name.
     let name: String
@@ -35,7 +44,14 @@ final class Worker: @unchecked Sendable {
     /// The mailbox's cache line also holds the status word and the call posted: a command
     /// moves one line to the thread and back (the status and the call would each have cost a
     /// line of their own).
+    ///
+    /// The mailbox word counts the jobs posted (shifted left by one; bit 0 is set while the
+    /// thread sleeps on it). The thread sees a new job by the count, so it writes nothing to
+    /// the line when it takes one: while the coordinator watches the status word in this line,
+    /// each write the thread makes to it costs a transfer of the line.
     private let mailbox = FutexWord(0)
+    /// Jobs posted so far (the coordinator's count).
+    private var postsMade: UInt32 = 0
     /// 1 while the thread is parked at a step boundary; the scheduler stores 0 to let it go.
     private let baton = FutexWord(0)
     /// In the mailbox's line (``Status`` raw values).
@@ -100,9 +116,7 @@ final class Worker: @unchecked Sendable {
         return Unmanaged<Worker>.fromOpaque(context).takeUnretainedValue()
     }
 
-    var status: Status {
-        Status(rawValue: statusWord.pointee.load(ordering: .sequentiallyConsistent)) ?? .idle
-    }
+    var status: Status { Worker.status(statusWord) }
 
     /// Starts the thread: a parked one of ``ThreadPool``, or a new one. Returns false when the
     /// system refuses a new thread.
@@ -139,14 +153,24 @@ final class Worker: @unchecked Sendable {
     }
 
     private func handOver() {
-        statusWord.pointee.store(Status.running.rawValue, ordering: .sequentiallyConsistent)
-        gate.enter()
-        if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
+        statusWord.pointee.store(Status.handedOver.rawValue, ordering: .sequentiallyConsistent)
+        gate.watch(statusWord, whileEqualTo: Status.handedOver.rawValue)
+        ring()
+    }
+
+    /// Posts the next job's count, waking the thread if it sleeps.
+    private func ring() {
+        postsMade &+= 1
+        if mailbox.exchange(postsMade &<< 1) & 1 != 0 { mailbox.wakeAll() }
     }
 
     /// Called on this thread by the rundown observer right before it sleeps in a wait.
     func markBlocked() {
-        if transition(from: .running, to: .blocked) { gate.leave() }
+        if transition(from: .running, to: .blocked) {
+            gate.leave()
+        } else if transition(from: .handedOver, to: .blocked) {
+            gate.watchedSettled()
+        }
     }
 
     /// Called on the releasing thread when its release woke this (blocked) thread: the thread
@@ -177,9 +201,13 @@ final class Worker: @unchecked Sendable {
                 gate.leave()
                 break
             }
+            if transition(from: .handedOver, to: .paused) {
+                gate.watchedSettled()
+                break
+            }
             if transition(from: .blocked, to: .paused) { break }
             let now = status
-            if now != .running && now != .blocked {
+            if !now.isRunning && now != .blocked {
                 baton.store(0)
                 return
             }
@@ -203,14 +231,26 @@ final class Worker: @unchecked Sendable {
 
     /// The watchdog gave up on this thread: stop counting it as running.
     func markHung() {
-        if transition(from: .running, to: .hung) { gate.leave() }
+        if transition(from: .running, to: .hung) {
+            gate.leave()
+        } else {
+            _ = transition(from: .handedOver, to: .hung)
+        }
     }
 
     /// Moves the status from `from` to `to` if it is still `from`.
     private func transition(from: Status, to: Status) -> Bool {
-        statusWord.pointee.compareExchange(
+        Worker.transition(statusWord, from: from, to: to)
+    }
+
+    private static func transition(_ word: UnsafeMutablePointer<Atomic<Int>>, from: Status, to: Status) -> Bool {
+        word.pointee.compareExchange(
             expected: from.rawValue, desired: to.rawValue, ordering: .sequentiallyConsistent
         ).exchanged
+    }
+
+    private static func status(_ word: UnsafeMutablePointer<Atomic<Int>>) -> Status {
+        Status(rawValue: word.pointee.load(ordering: .sequentiallyConsistent)) ?? .idle
     }
 
     /// Stops the worker and waits until its thread has left it (the thread goes back to
@@ -230,7 +270,7 @@ final class Worker: @unchecked Sendable {
         job = nil
         call = nil
         postedCall.pointee = nil
-        if mailbox.exchange(Worker.posted) == Worker.parkedValue { mailbox.wakeAll() }
+        ring()
     }
 
     /// Waits until the thread told to stop has left the worker.
@@ -257,14 +297,22 @@ final class Worker: @unchecked Sendable {
 
     // MARK: - The thread
 
-    /// The worker's loop, on its pooled thread, until ``stop()``.
+    /// The worker's loop, on its pooled thread, until ``stop()``. What a command touches is
+    /// held in locals: the coordinator writes fields of this object on every command (``call``,
+    /// ``current``), and a line it writes that the thread reads would travel twice more.
     func run() {
         name.withCString { rd_set_thread_name($0) }
         rd_set_thread_context(Unmanaged.passUnretained(self).toOpaque())
+        let mailbox = self.mailbox
+        let gate = self.gate
+        let word = statusWord
+        let slot = self.slot
+        let postedCall = self.postedCall
         gate.share.wake()
+        var seen: UInt32 = 0
         var spinBudget = max(spinNanoseconds, Worker.firstJobSpinNanoseconds)
         while true {
-            awaitJob(spinning: spinBudget)
+            Worker.awaitJob(mailbox, seen: &seen, share: gate.share, spinning: spinBudget)
             spinBudget = spinNanoseconds
             // A call first: it is read from the mailbox's line, which the thread has just
             // fetched (a stop posts no call).
@@ -281,7 +329,7 @@ final class Worker: @unchecked Sendable {
                 job = nil
                 work?()
             }
-            becomeIdle()
+            Worker.becomeIdle(word, gate: gate)
         }
     }
 
@@ -293,35 +341,43 @@ final class Worker: @unchecked Sendable {
     /// blocked -> running there makes this loop see running and leave. (A plain store of idle
     /// after a failed swap could overwrite the release's running and keep its enter forever:
     /// every later command then waited out the watchdog.)
-    private func becomeIdle() {
+    private static func becomeIdle(_ word: UnsafeMutablePointer<Atomic<Int>>, gate: SettleGate) {
         while true {
-            switch status {
+            switch status(word) {
+            case .handedOver:
+                if transition(word, from: .handedOver, to: .idle) {
+                    gate.watchedSettled()
+                    return
+                }
             case .running:
-                if transition(from: .running, to: .idle) {
+                if transition(word, from: .running, to: .idle) {
                     gate.leave()
                     return
                 }
             case .blocked:
-                if transition(from: .blocked, to: .idle) { return }
+                if transition(word, from: .blocked, to: .idle) { return }
             case .idle:
                 return
             case .hung, .paused:
                 // The watchdog gave up on us (it took us off the gate); we finished late.
-                let now = status
-                if now != .running && now != .blocked && transition(from: now, to: .idle) { return }
+                let now = status(word)
+                if !now.isRunning && now != .blocked && transition(word, from: now, to: .idle) { return }
             }
         }
     }
 
-    /// Waits for the next job: spins for `spinning` nanoseconds, then parks.
-    private func awaitJob(spinning: UInt64) {
-        var spin = SpinWait(gate.share)
+    /// Waits for the next job (a count in `mailbox` other than `seen`): spins for `spinning`
+    /// nanoseconds, then parks.
+    private static func awaitJob(
+        _ mailbox: FutexWord, seen: inout UInt32, share: ProcessorShare, spinning: UInt64
+    ) {
+        var spin = SpinWait(share)
         var deadline: UInt64 = 0
         var yieldAfter: UInt64 = 0
         while true {
             let value = mailbox.load()
-            if value == Worker.posted {
-                mailbox.store(Worker.empty)
+            if value >> 1 != seen {
+                seen = value >> 1
                 return
             }
             spin.turn()
@@ -338,14 +394,15 @@ final class Worker: @unchecked Sendable {
                 if now >= yieldAfter { sched_yield() }
                 continue
             }
-            if mailbox.compareExchange(expected: Worker.empty, desired: Worker.parkedValue) {
-                gate.share.sleep()
-                while mailbox.load() == Worker.parkedValue {
-                    mailbox.wait(whileEqualTo: Worker.parkedValue)
+            let idle = seen &<< 1
+            if mailbox.compareExchange(expected: idle, desired: idle | 1) {
+                share.sleep()
+                while mailbox.load() == idle | 1 {
+                    mailbox.wait(whileEqualTo: idle | 1)
                 }
-                gate.share.wake()
+                share.wake()
             }
-            spin = SpinWait(gate.share)
+            spin = SpinWait(share)
             deadline = 0
         }
     }
