@@ -54,7 +54,8 @@ struct RDSH: ParsableCommand {
         let argv = CommandLine.unsafeArgv
         return [String](unsafeUninitializedCapacity: count) { buffer, initialized in
             for index in 0..<count {
-                (buffer.baseAddress! + index).initialize(to: argv[index + 1].map { String(cString: $0) } ?? "")
+                (buffer.baseAddress! + index).initialize(
+                    to: argv[index + 1].map { String(cString: $0) } ?? "")
             }
             initialized = count
         }

@@ -62,7 +62,8 @@ import Testing
                     var offset = 0
                     while offset < raw.count {
                         // Small writes: the reader sees many short reads.
-                        let written = write(box.descriptor, raw.baseAddress! + offset, min(7000, raw.count - offset))
+                        let written = write(
+                            box.descriptor, raw.baseAddress! + offset, min(7000, raw.count - offset))
                         if written <= 0 { break }
                         offset += written
                     }

@@ -1,8 +1,9 @@
 import CRundownSupport
 import Glibc
-@testable import RundownRuntime
 import Synchronization
 import Testing
+
+@testable import RundownRuntime
 
 /// The settle gate: the coordinator waits for the thread it handed a job (by watching its
 /// status word) and for every counted thread (woken waiters), without losing a wake-up when

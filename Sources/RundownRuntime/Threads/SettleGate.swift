@@ -73,7 +73,8 @@ final class SettleGate: @unchecked Sendable {
     /// that settled.
     @inline(__always) private func settledNow() -> Bool {
         if !watched.isEmpty {
-            for entry in watched where entry.word.pointee.load(ordering: .sequentiallyConsistent) == entry.running {
+            for entry in watched
+            where entry.word.pointee.load(ordering: .sequentiallyConsistent) == entry.running {
                 return false
             }
             watched.removeAll(keepingCapacity: true)

@@ -37,7 +37,6 @@ final class Worker: @unchecked Sendable {
         var isRunning: Bool { self == .running || self == .handedOver }
     }
 
-
     /// The name the script uses (`main`, `W`, ...); also the OS thread's name.
     let name: String
     private let gate: SettleGate
@@ -104,7 +103,8 @@ final class Worker: @unchecked Sendable {
         statusWord.initialize(to: Atomic(Status.idle.rawValue))
         postedCall = (mailbox.lineRest + 8).bindMemory(to: UnsafeMutableRawPointer?.self, capacity: 1)
         postedCall.initialize(to: nil)
-        precondition(MemoryLayout<CallSlot>.size <= CallSlot.capacity && MemoryLayout<CallSlot>.alignment <= 8)
+        precondition(
+            MemoryLayout<CallSlot>.size <= CallSlot.capacity && MemoryLayout<CallSlot>.alignment <= 8)
         slot = (mailbox.lineRest + 16).bindMemory(to: CallSlot.self, capacity: 1)
     }
 
@@ -243,7 +243,9 @@ final class Worker: @unchecked Sendable {
         Worker.transition(statusWord, from: from, to: to)
     }
 
-    private static func transition(_ word: UnsafeMutablePointer<Atomic<Int>>, from: Status, to: Status) -> Bool {
+    private static func transition(_ word: UnsafeMutablePointer<Atomic<Int>>, from: Status, to: Status)
+        -> Bool
+    {
         word.pointee.compareExchange(
             expected: from.rawValue, desired: to.rawValue, ordering: .sequentiallyConsistent
         ).exchanged
