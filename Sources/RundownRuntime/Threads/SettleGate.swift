@@ -21,9 +21,13 @@ import Synchronization
 final class SettleGate: @unchecked Sendable {
     private let running = Atomic<Int>(0)
     private let parked = Atomic<Bool>(false)
-    /// Status words of the threads handed a job and not yet seen to settle, with the value
-    /// that says they still run it. Coordinator-only.
-    private var watched: [(word: UnsafeMutablePointer<Atomic<Int>>, running: Int)] = []
+    /// The status word of the thread handed a job and not yet seen to settle, with the value
+    /// that says it still runs it (a field, not an array's first element: the wait loop reads
+    /// it on every turn, and iterating an array retains its storage). Coordinator-only.
+    private var watchedWord: UnsafeMutablePointer<Atomic<Int>>?
+    private var watchedRunning = 0
+    /// Further threads handed a job before the coordinator waited (`.par`). Coordinator-only.
+    private var moreWatched: [(word: UnsafeMutablePointer<Atomic<Int>>, running: Int)] = []
     private let semaphore: UnsafeMutablePointer<sem_t>
     /// The session's threads awake against its processors: how every wait loop spins.
     let share: ProcessorShare
@@ -51,14 +55,23 @@ final class SettleGate: @unchecked Sendable {
 
     /// How many threads are running right now.
     var runningCount: Int {
-        running.load(ordering: .sequentiallyConsistent)
-            + watched.count { $0.word.pointee.load(ordering: .sequentiallyConsistent) == $0.running }
+        var count = running.load(ordering: .sequentiallyConsistent)
+        if let word = watchedWord, word.pointee.load(ordering: .sequentiallyConsistent) == watchedRunning {
+            count += 1
+        }
+        count += moreWatched.count { $0.word.pointee.load(ordering: .sequentiallyConsistent) == $0.running }
+        return count
     }
 
     /// The coordinator handed a job to the thread whose status is `word`: until `word` holds
     /// something else than `running`, the thread counts as running. Coordinator-only.
     @inline(__always) func watch(_ word: UnsafeMutablePointer<Atomic<Int>>, whileEqualTo running: Int) {
-        watched.append((word, running))
+        if watchedWord == nil {
+            watchedWord = word
+            watchedRunning = running
+        } else {
+            moreWatched.append((word, running))
+        }
     }
 
     /// A watched thread settled (its status word no longer says it runs the job handed over):
@@ -70,24 +83,31 @@ final class SettleGate: @unchecked Sendable {
     }
 
     /// No watched thread runs its job, and no counted thread runs. Forgets the watched threads
-    /// that settled.
+    /// once they have all settled.
     @inline(__always) private func settledNow() -> Bool {
-        if !watched.isEmpty {
-            for entry in watched
-            where entry.word.pointee.load(ordering: .sequentiallyConsistent) == entry.running {
-                return false
+        if let word = watchedWord {
+            if word.pointee.load(ordering: .sequentiallyConsistent) == watchedRunning { return false }
+            if !moreWatched.isEmpty {
+                for index in moreWatched.indices
+                where moreWatched[index].word.pointee.load(ordering: .sequentiallyConsistent)
+                    == moreWatched[index].running
+                {
+                    return false
+                }
+                moreWatched.removeAll(keepingCapacity: true)
             }
-            watched.removeAll(keepingCapacity: true)
+            watchedWord = nil
         }
         return running.load(ordering: .sequentiallyConsistent) == 0
     }
 
-    /// A thread starts running (a command was handed to it, or a release woke it).
+    /// A thread starts running without being handed a job (a release woke it, or the
+    /// scheduler resumed it at a step boundary).
     @inline(__always) func enter() {
         running.add(1, ordering: .sequentiallyConsistent)
     }
 
-    /// A thread settled (finished, or is about to park in a wait).
+    /// A counted thread settled (finished, or is about to park in a wait).
     @inline(__always) func leave() {
         let now = running.subtract(1, ordering: .sequentiallyConsistent).newValue
         if now == 0 && parked.load(ordering: .sequentiallyConsistent) {
