@@ -19,7 +19,7 @@ import Testing
             }
         }
         close(descriptor)
-        return String(cString: template)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     private func pattern(_ count: Int) -> [UInt8] {

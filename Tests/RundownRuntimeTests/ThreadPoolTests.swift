@@ -15,7 +15,7 @@ import Testing
         if let file = fopen("/proc/self/task/\(id)/comm", "r") {
             var buffer = [CChar](repeating: 0, count: 64)
             if fgets(&buffer, 64, file) != nil {
-                name = String(cString: buffer)
+                name = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
                 if name.hasSuffix("\n") { name.removeLast() }
             }
             fclose(file)

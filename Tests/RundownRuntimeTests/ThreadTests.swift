@@ -105,7 +105,9 @@ import Testing
                 }
                 var buffer = [CChar](repeating: 0, count: 64)
                 if fgets(&buffer, 64, file) != nil {
-                    names.append(String(cString: buffer).trimmingCharacters(in: "\n"))
+                    names.append(
+                        buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                            .trimmingCharacters(in: "\n"))
                 }
                 fclose(file)
             }

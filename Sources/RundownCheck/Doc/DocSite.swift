@@ -143,7 +143,7 @@ public struct DocSite: Sendable {
         if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             guard getcwd(&buffer, buffer.count) != nil else { return path }
-            full = String(cString: buffer) + "/" + path
+            full = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + "/" + path
         }
         let parts = components(of: full).filter { $0 != "/" && $0 != ".." }
         return "/" + parts.joined(separator: "/")

@@ -90,9 +90,7 @@ extension Session {
                         notes: ["write 'main: \(call.text)' (or another thread name)"]))
                 return
             }
-            if let binding = call.binding,
-                let earlier = collector.bindings.first(where: { $0.name == binding })
-            {
+            if let binding = call.binding, collector.bindings.contains(where: { $0.name == binding }) {
                 refuse(
                     Diagnostic(
                         .parRebind, "\(binding) is already bound in this block",
