@@ -93,4 +93,21 @@ import Testing
         word.store(Self.idle)
         #expect(gate.awaitSettled(timeoutNanoseconds: 20_000_000))
     }
+
+    /// Threads that settled while nobody waited (the watchdog had given up) are forgotten
+    /// when the session counts running threads before it stops them: a stopped worker's
+    /// status word is freed with it.
+    @Test func countingForgetsSettledWatchedThreads() {
+        let gate = SettleGate(recheckNanoseconds: 100_000_000_000)
+        let first = Word(Self.handedOver)
+        let second = Word(Self.handedOver)
+        gate.watch(first.pointer, whileEqualTo: Self.handedOver)
+        gate.watch(second.pointer, whileEqualTo: Self.handedOver)
+        first.store(Self.idle)
+        #expect(gate.runningCount == 1)
+        #expect(gate.watchedWords == 2)
+        second.store(Self.idle)
+        #expect(gate.runningCount == 0)
+        #expect(gate.watchedWords == 0)
+    }
 }

@@ -53,15 +53,26 @@ final class SettleGate: @unchecked Sendable {
         semaphore.deallocate()
     }
 
-    /// How many threads are running right now.
+    /// How many threads are running right now. Forgets the watched threads once none of them
+    /// runs, as a wait that settles does: the session may stop and free a worker next (after
+    /// the watchdog gave up on a wait, say), and its status word must not stay watched.
     var runningCount: Int {
-        var count = running.load(ordering: .sequentiallyConsistent)
+        var watchedCount = 0
         if let word = watchedWord, word.pointee.load(ordering: .sequentiallyConsistent) == watchedRunning {
-            count += 1
+            watchedCount += 1
         }
-        count += moreWatched.count { $0.word.pointee.load(ordering: .sequentiallyConsistent) == $0.running }
-        return count
+        watchedCount += moreWatched.count {
+            $0.word.pointee.load(ordering: .sequentiallyConsistent) == $0.running
+        }
+        if watchedCount == 0 {
+            watchedWord = nil
+            moreWatched.removeAll(keepingCapacity: true)
+        }
+        return running.load(ordering: .sequentiallyConsistent) + watchedCount
     }
+
+    /// Status words watched right now (for tests).
+    var watchedWords: Int { (watchedWord == nil ? 0 : 1) + moreWatched.count }
 
     /// The coordinator handed a job to the thread whose status is `word`: until `word` holds
     /// something else than `running`, the thread counts as running. Coordinator-only.
