@@ -91,4 +91,28 @@ import Testing
         #expect(ledger.held(by: "A") == 1)
         checked(ledger)
     }
+
+    /// Past a few holders the ledger finds threads through an index; threads that hold nothing
+    /// any more are compacted away without changing the order of the others.
+    @Test func manyHoldersAreFoundByNameAndKeepTheirOrder() {
+        var ledger = Ledger()
+        for t in 0..<40 { ledger.acquired(thread: "T\(t)", count: 1, call: "Acq R\(t)") }
+        checked(ledger)
+        #expect(ledger.held(by: "T39") == 1 && ledger.held(by: "T0") == 1)
+        for t in 0..<30 { ledger.released(thread: "T\(t)", count: 1) }
+        checked(ledger)
+        #expect(ledger.total == 10)
+        #expect(ledger.held(by: "T5") == 0 && ledger.held(by: "T35") == 1)
+        #expect(ledger.calls(of: "T35") == ["Acq R35"])
+        #expect(ledger.describe().hasPrefix("1 by T30 (Acq R30), 1 by T31 (Acq R31)"))
+        // A thread that holds again comes after those that kept holding.
+        ledger.acquired(thread: "T5", count: 2, call: "Acq again")
+        checked(ledger)
+        #expect(ledger.held(by: "T5") == 2)
+        #expect(ledger.describe().hasSuffix("6 by 5 more threads"))
+        ledger.released(thread: "T35", count: 1)
+        ledger.released(thread: "T5", count: 2)
+        checked(ledger)
+        #expect(ledger.total == 9 && ledger.held(by: "T5") == 0 && ledger.held(by: "T35") == 0)
+    }
 }
