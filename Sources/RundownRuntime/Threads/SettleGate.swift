@@ -19,15 +19,16 @@ import Synchronization
 /// only when it takes the count to zero, or settles while watched, and the coordinator is
 /// parked, so the common case costs no system call. No sleeps are used for synchronization.
 final class SettleGate: @unchecked Sendable {
-    private let running = Atomic<Int>(0)
-    private let parked = Atomic<Bool>(false)
-    /// The status word of the thread handed a job and not yet seen to settle, with the value
-    /// that says it still runs it (a field, not an array's first element: the wait loop reads
-    /// it on every turn, and iterating an array retains its storage). Coordinator-only.
-    private var watchedWord: UnsafeMutablePointer<Atomic<Int>>?
-    private var watchedRunning = 0
-    /// Further threads handed a job before the coordinator waited (`.par`). Coordinator-only.
-    private var moreWatched: [(word: UnsafeMutablePointer<Atomic<Int>>, running: Int)] = []
+    /// The count and the parked flag, in a cache line of their own: the threads read the flag
+    /// on every job they finish, and the coordinator writes the watched fields below on every
+    /// command; sharing a line, the two would pass it back and forth each time.
+    private let line: UnsafeMutableRawPointer
+    private let running: UnsafeMutablePointer<Atomic<Int>>
+    private let parked: UnsafeMutablePointer<Atomic<Bool>>
+    /// The threads handed a job and not yet seen to settle. Coordinator-only, and an object
+    /// of its own: the coordinator writes it on every command, and the threads read this
+    /// object's fields.
+    private let watching = Watching()
     private let semaphore: UnsafeMutablePointer<sem_t>
     /// The session's threads awake against its processors: how every wait loop spins.
     let share: ProcessorShare
@@ -44,11 +45,19 @@ final class SettleGate: @unchecked Sendable {
     init(share: ProcessorShare = ProcessorShare(among: .process), recheckNanoseconds: UInt64 = 50_000_000) {
         self.share = share
         self.recheckNanoseconds = recheckNanoseconds
+        line = .allocate(byteCount: FutexWord.lineBytes, alignment: FutexWord.lineBytes)
+        running = line.bindMemory(to: Atomic<Int>.self, capacity: 1)
+        running.initialize(to: Atomic(0))
+        parked = (line + 8).bindMemory(to: Atomic<Bool>.self, capacity: 1)
+        parked.initialize(to: Atomic(false))
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)
     }
 
     deinit {
+        running.deinitialize(count: 1)
+        parked.deinitialize(count: 1)
+        line.deallocate()
         sem_destroy(semaphore)
         semaphore.deallocate()
     }
@@ -58,72 +67,73 @@ final class SettleGate: @unchecked Sendable {
     /// the watchdog gave up on a wait, say), and its status word must not stay watched.
     var runningCount: Int {
         var watchedCount = 0
-        if let word = watchedWord, word.pointee.load(ordering: .sequentiallyConsistent) == watchedRunning {
+        if let word = watching.word, word.pointee.load(ordering: .sequentiallyConsistent) == watching.running
+        {
             watchedCount += 1
         }
-        watchedCount += moreWatched.count {
+        watchedCount += watching.more.count {
             $0.word.pointee.load(ordering: .sequentiallyConsistent) == $0.running
         }
         if watchedCount == 0 {
-            watchedWord = nil
-            moreWatched.removeAll(keepingCapacity: true)
+            watching.word = nil
+            watching.more.removeAll(keepingCapacity: true)
         }
-        return running.load(ordering: .sequentiallyConsistent) + watchedCount
+        return running.pointee.load(ordering: .sequentiallyConsistent) + watchedCount
     }
 
     /// Status words watched right now (for tests).
-    var watchedWords: Int { (watchedWord == nil ? 0 : 1) + moreWatched.count }
+    var watchedWords: Int { (watching.word == nil ? 0 : 1) + watching.more.count }
 
     /// The coordinator handed a job to the thread whose status is `word`: until `word` holds
     /// something else than `running`, the thread counts as running. Coordinator-only.
     @inline(__always) func watch(_ word: UnsafeMutablePointer<Atomic<Int>>, whileEqualTo running: Int) {
-        if watchedWord == nil {
-            watchedWord = word
-            watchedRunning = running
+        if watching.word == nil {
+            watching.word = word
+            watching.running = running
         } else {
-            moreWatched.append((word, running))
+            watching.more.append((word, running))
         }
     }
 
     /// A watched thread settled (its status word no longer says it runs the job handed over):
     /// wakes the coordinator if it sleeps.
     @inline(__always) func watchedSettled() {
-        if parked.load(ordering: .sequentiallyConsistent) {
-            if parked.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
+        if parked.pointee.load(ordering: .sequentiallyConsistent) {
+            if parked.pointee.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
         }
     }
 
     /// No watched thread runs its job, and no counted thread runs. Forgets the watched threads
     /// once they have all settled.
     @inline(__always) private func settledNow() -> Bool {
-        if let word = watchedWord {
-            if word.pointee.load(ordering: .sequentiallyConsistent) == watchedRunning { return false }
-            if !moreWatched.isEmpty {
-                for index in moreWatched.indices
-                where moreWatched[index].word.pointee.load(ordering: .sequentiallyConsistent)
-                    == moreWatched[index].running
+        if let word = watching.word {
+            if word.pointee.load(ordering: .sequentiallyConsistent) == watching.running { return false }
+            if !watching.more.isEmpty {
+                for index in watching.more.indices
+                where watching.more[index].word.pointee.load(ordering: .sequentiallyConsistent)
+                    == watching.more[index].running
                 {
                     return false
                 }
-                moreWatched.removeAll(keepingCapacity: true)
+                watching.more.removeAll(keepingCapacity: true)
             }
-            watchedWord = nil
+            watching.word = nil
         }
-        return running.load(ordering: .sequentiallyConsistent) == 0
+        return running.pointee.load(ordering: .sequentiallyConsistent) == 0
     }
 
     /// A thread starts running without being handed a job (a release woke it, or the
     /// scheduler resumed it at a step boundary).
     @inline(__always) func enter() {
-        running.add(1, ordering: .sequentiallyConsistent)
+        running.pointee.add(1, ordering: .sequentiallyConsistent)
     }
 
     /// A counted thread settled (finished, or is about to park in a wait).
     @inline(__always) func leave() {
-        let now = running.subtract(1, ordering: .sequentiallyConsistent).newValue
-        if now == 0 && parked.load(ordering: .sequentiallyConsistent) {
+        let now = running.pointee.subtract(1, ordering: .sequentiallyConsistent).newValue
+        if now == 0 && parked.pointee.load(ordering: .sequentiallyConsistent) {
             // One post per park: whoever clears the flag posts.
-            if parked.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
+            if parked.pointee.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
         }
     }
 
@@ -150,14 +160,14 @@ final class SettleGate: @unchecked Sendable {
         if settledNow() { return true }
         let deadline = rd_now_ns() &+ timeoutNanoseconds
         while true {
-            parked.store(true, ordering: .sequentiallyConsistent)
+            parked.pointee.store(true, ordering: .sequentiallyConsistent)
             if settledNow() {
-                parked.store(false, ordering: .sequentiallyConsistent)
+                parked.pointee.store(false, ordering: .sequentiallyConsistent)
                 return true
             }
             let now = rd_now_ns()
             if now >= deadline {
-                parked.store(false, ordering: .sequentiallyConsistent)
+                parked.pointee.store(false, ordering: .sequentiallyConsistent)
                 return settledNow()
             }
             // Re-check now and then (``recheckNanoseconds``): cheap insurance against a lost
@@ -172,4 +182,15 @@ final class SettleGate: @unchecked Sendable {
             // A stale post from an earlier park only makes this loop check once more.
         }
     }
+}
+
+/// What the coordinator watches (``SettleGate``).
+private final class Watching {
+    /// The status word of the thread handed a job and not yet seen to settle, with the value
+    /// that says it still runs it (fields, not an array's first element: the wait loop reads
+    /// them on every turn, and iterating an array retains its storage).
+    var word: UnsafeMutablePointer<Atomic<Int>>?
+    var running = 0
+    /// Further threads handed a job before the coordinator waited (`.par`).
+    var more: [(word: UnsafeMutablePointer<Atomic<Int>>, running: Int)] = []
 }
