@@ -1,5 +1,6 @@
 import CRundownSupport
 import Glibc
+import RundownRuntime
 import Synchronization
 
 /// Real threads for measurements: pinned to distinct processors, released together by a
@@ -25,6 +26,32 @@ enum BenchThreads {
     }
 
     /// The processor thread `index` is pinned to: distinct allowed processors, wrapping.
+    /// The process's OS threads right now (`/proc/self/stat`), or nil when it cannot be read.
+    static func osThreadCount() -> Int? {
+        guard let file = fopen("/proc/self/stat", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = fread(&buffer, 1, buffer.count, file)
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[0..<count], as: UTF8.self)
+        // After the command's closing parenthesis: state is field 3, num_threads field 20.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 17 ? Int(fields[17]) : nil
+    }
+
+    /// Ends rdsh's parked threads and waits (up to 5 s) until they are gone from the process,
+    /// so that their ends (each returns a stack to the kernel, which flushes every processor's
+    /// translation buffers) do not fall into the next measurement.
+    static func drainThreadPool() {
+        let before = osThreadCount()
+        let parked = ThreadPool.parkedCount
+        ThreadPool.drain()
+        guard let before else { return }
+        let deadline = rd_now_ns() &+ 5_000_000_000
+        while let now = osThreadCount(), now > before - parked, rd_now_ns() < deadline { usleep(200) }
+    }
+
     static func processor(for index: Int) -> Int32 {
         let count = max(1, Int(rd_online_cpus()))
         let cpu = rd_allowed_cpu(Int32(index % count))

@@ -124,7 +124,7 @@ public struct ScaleBench: BenchSection {
                 }
                 var best = UInt64.max
                 for _ in 0..<repetitions {
-                    if growth.drainsThreadPool { ThreadPool.drain() }
+                    if growth.drainsThreadPool { BenchThreads.drainThreadPool() }
                     let sink = DiscardingSink()
                     let session = Session(options: SessionOptions(), sink: sink)
                     let start = rd_now_ns()

@@ -49,7 +49,7 @@ import Testing
         session.finish()
         ThreadPool.drain()
         // Other suites may park threads meanwhile; what was parked here is gone.
-        #expect(ThreadPool.parkedCount < ThreadPool.capacity)
+        #expect(ThreadPool.parkedCount < ThreadPool.maximum)
         let again = Session(options: SessionOptions(watchdogSeconds: 5), sink: CapturingSink())
         let ran = Atomic<Bool>(false)
         again.runJob(onThread: "Delta", display: "after drain", line: 1) {
@@ -78,5 +78,20 @@ import Testing
         }
         session.finish()
         #expect(name.withLock { $0 } == "Epsilon")
+    }
+
+    /// A session of more threads than the pool keeps for good parks them all as it finishes,
+    /// and those beyond ``ThreadPool/capacity`` end after a while unused. (Two hundred more:
+    /// the other suites, running meanwhile, keep reusing the threads parked last.)
+    @Test func surplusThreadsEndOnceUnused() {
+        let before = ThreadPool.surplusEnded
+        let session = Session(options: SessionOptions(watchdogSeconds: 5), sink: CapturingSink())
+        for index in 0..<(ThreadPool.capacity + 200) {
+            session.runJob(onThread: "Surplus\(index)", display: "nothing", line: 1) {}
+        }
+        session.finish()
+        let deadline = rd_now_ns() &+ 20_000_000_000
+        while ThreadPool.surplusEnded == before && rd_now_ns() < deadline { usleep(10_000) }
+        #expect(ThreadPool.surplusEnded > before, "no thread beyond the pool's capacity ended within 20 s")
     }
 }

@@ -1,4 +1,5 @@
 import CRundownSupport
+import Glibc
 import Synchronization
 
 /// A 32-bit atomic word at a fixed heap address, so that threads can sleep on it with a futex.
@@ -50,6 +51,13 @@ final class FutexWord: @unchecked Sendable {
     func wait(whileEqualTo expected: UInt32) {
         let raw = UnsafeMutableRawPointer(storage).assumingMemoryBound(to: UInt32.self)
         _ = rd_futex_wait(raw, expected)
+    }
+
+    /// Sleeps while the word still holds `expected`, for at most `nanoseconds`: false when the
+    /// time ran out.
+    func wait(whileEqualTo expected: UInt32, nanoseconds: UInt64) -> Bool {
+        let raw = UnsafeMutableRawPointer(storage).assumingMemoryBound(to: UInt32.self)
+        return rd_futex_wait_timeout(raw, expected, nanoseconds) == 0 || errno != ETIMEDOUT
     }
 
     /// Wakes every thread sleeping on the word.

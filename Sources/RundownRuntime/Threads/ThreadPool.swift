@@ -9,10 +9,21 @@ import Synchronization
 /// thread from here when it starts (and only creates one when none is parked); the thread
 /// renames itself to the worker's name, runs the worker until it is stopped, then parks here
 /// again. Every command still runs on its named real thread: the thread is only not new.
-/// At most ``capacity`` threads wait here; a thread that finds the pool full ends.
+///
+/// ``capacity`` threads wait here for as long as the process runs. Up to ``maximum`` wait
+/// here in all: those beyond ``capacity`` end once unused for ``surplusIdleNanoseconds``. A
+/// session of a thousand threads so leaves them parked as it finishes, instead of ending
+/// nine hundred of them there and then: a thread's end returns its stack to the kernel, which
+/// flushes the translation buffers of every processor the process runs on (the benchmark's
+/// 1000-thread script spent a tenth of its time there, and grew faster than its thread count
+/// from 100 threads to 1000). A thread that finds the pool full ends.
 public enum ThreadPool {
-    /// Parked threads kept at most.
+    /// Parked threads kept without a time limit.
     public static let capacity = 64
+    /// Parked threads kept at most; those beyond ``capacity`` end once unused for a while.
+    public static let maximum = 16_384
+    /// How long a parked thread beyond ``capacity`` waits for a worker before it ends.
+    static let surplusIdleNanoseconds: UInt64 = 1_000_000_000
     /// Stack size of every worker thread.
     static let stackSize = 512 * 1024
 
@@ -20,6 +31,10 @@ public enum ThreadPool {
 
     /// Threads parked right now.
     public static var parkedCount: Int { parked.withLock { $0.count } }
+
+    /// Parked threads beyond ``capacity`` that ended unused so far.
+    @_spi(Testing) public static var surplusEnded: Int { surplusRetired.load(ordering: .relaxed) }
+    fileprivate static let surplusRetired = Atomic<Int>(0)
 
     /// Threads started by ``prestart(_:)`` that have reached the pool so far.
     @_spi(Testing) public static var prestartedParks: Int { prestartedParked.load(ordering: .relaxed) }
@@ -54,13 +69,26 @@ public enum ThreadPool {
         return PooledThread.start(running: worker)
     }
 
-    /// Parks `thread` for a later worker; false when the pool is full (the thread then ends).
-    fileprivate static func park(_ thread: PooledThread) -> Bool {
+    /// Parks `thread` for a later worker: its place in the pool (from 0), or nil when the pool
+    /// is full (the thread then ends).
+    fileprivate static func park(_ thread: PooledThread) -> Int? {
         parked.withLock { threads in
-            guard threads.count < capacity else { return false }
+            guard threads.count < maximum else { return nil }
             threads.append(thread)
+            return threads.count - 1
+        }
+    }
+
+    /// Takes `thread`, a surplus thread that waited long enough, out of the pool: true when it
+    /// was still there (it ends), false when a worker took it meanwhile (its worker is coming).
+    fileprivate static func retire(_ thread: PooledThread) -> Bool {
+        let retired = parked.withLock { threads in
+            guard let index = threads.lastIndex(where: { $0 === thread }) else { return false }
+            threads.remove(at: index)
             return true
         }
+        if retired { surplusRetired.add(1, ordering: .relaxed) }
+        return retired
     }
 }
 
@@ -111,20 +139,32 @@ private final class PooledThread: @unchecked Sendable {
     }
 
     private func loop() {
+        // Parked beyond ``ThreadPool/capacity``: ends once unused for a while.
+        var surplus = false
         if worker == nil && assigned.load() == 0 {
             // Started parked (``ThreadPool/prestart(_:)``).
             "rdsh-pool".withCString { rd_set_thread_name($0) }
-            guard ThreadPool.park(self) else { return }
+            guard let place = ThreadPool.park(self) else { return }
             ThreadPool.prestartedParked.add(1, ordering: .relaxed)
+            surplus = place >= ThreadPool.capacity
         }
         while true {
-            while assigned.load() == 0 { assigned.wait(whileEqualTo: 0) }
+            while assigned.load() == 0 {
+                if !surplus {
+                    assigned.wait(whileEqualTo: 0)
+                } else if !assigned.wait(whileEqualTo: 0, nanoseconds: ThreadPool.surplusIdleNanoseconds) {
+                    if assigned.load() == 0 && ThreadPool.retire(self) { return }
+                    // A worker took this thread out of the pool: it is being assigned.
+                    surplus = false
+                }
+            }
             assigned.store(0)
             guard let current = worker else { return }  // end()
             worker = nil
             current.run()
             "rdsh-pool".withCString { rd_set_thread_name($0) }
-            guard ThreadPool.park(self) else { return }
+            guard let place = ThreadPool.park(self) else { return }
+            surplus = place >= ThreadPool.capacity
         }
     }
 }
