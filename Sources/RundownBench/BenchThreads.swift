@@ -25,7 +25,6 @@ enum BenchThreads {
         return thread
     }
 
-    /// The processor thread `index` is pinned to: distinct allowed processors, wrapping.
     /// The process's OS threads right now (`/proc/self/stat`), or nil when it cannot be read.
     static func osThreadCount() -> Int? {
         guard let file = fopen("/proc/self/stat", "r") else { return nil }
@@ -52,6 +51,7 @@ enum BenchThreads {
         while let now = osThreadCount(), now > before - parked, rd_now_ns() < deadline { usleep(200) }
     }
 
+    /// The processor thread `index` is pinned to: distinct allowed processors, wrapping.
     static func processor(for index: Int) -> Int32 {
         let count = max(1, Int(rd_online_cpus()))
         let cpu = rd_allowed_cpu(Int32(index % count))
