@@ -6,6 +6,12 @@ import RundownScript
 /// what came back. The thread works from the call's ``CallSlot`` and writes the rarer results
 /// into ``result``; the coordinator reads it after settling (``Session/complete(_:)`` first
 /// takes a common result from the slot).
+///
+/// Its fields are written without the runtime's dynamic exclusivity check
+/// (`@exclusivity(unchecked)`): the coordinator sets a dozen of them for every command, each
+/// check cost a call that looks up the thread's access set, and no access to them overlaps
+/// another (the coordinator only assigns and reads them; the thread reads them after the
+/// hand-off, which orders it, and the runtime checks only accesses within one thread anyway).
 final class PendingCall: @unchecked Sendable {
     enum Result {
         case none
@@ -23,17 +29,17 @@ final class PendingCall: @unchecked Sendable {
     let operation: Operation
     let count: Int
     /// The thread's virtual processor (`.cpu`), for cache-aware slots.
-    var cpu = 0
+    @exclusivity(unchecked) var cpu = 0
     /// The plain object the routine works on. Not retained, here or by the thread: ``object``
     /// holds it, and a reference count taken on each command would write the object's header,
     /// which shares a cache line with its word, from both threads.
-    var plain: Unmanaged<RundownRef>?
+    @exclusivity(unchecked) var plain: Unmanaged<RundownRef>?
     /// The cache-aware object the routine works on (held by ``object``, like ``plain``).
-    var cacheAware: Unmanaged<CacheAwareRundownRef>?
+    @exclusivity(unchecked) var cacheAware: Unmanaged<CacheAwareRundownRef>?
     /// `.par granularity=atomic`: the stepped routines get these hooks; otherwise the very
     /// calls a library user makes (the hooks compiled away).
-    var hooks: AtomicStepHooks?
-    var result: Result = .none
+    @exclusivity(unchecked) var hooks: AtomicStepHooks?
+    @exclusivity(unchecked) var result: Result = .none
 
     // MARK: What the coordinator knows of the call
 
@@ -47,25 +53,25 @@ final class PendingCall: @unchecked Sendable {
     let handle: Handle?
     /// The library object the call works on, captured when it was dispatched (the name may be
     /// rebound later while a waiter is still blocked on the old object).
-    var object: AnyObject?
+    @exclusivity(unchecked) var object: AnyObject?
     /// The handle argument's location and width, for diagnostics about the object.
     let handleLocation: SourceLocation
     let handleLength: Int
     let binding: String?
     /// The handle's ledger epoch when the call started (see ``Ledger/epoch``).
-    var ledgerEpoch = 0
+    @exclusivity(unchecked) var ledgerEpoch = 0
 
     // MARK: What the rarer routines read (set by the coordinator before it posts the call)
 
     /// The session's `.processors`, for the routines that size or make cache-aware objects.
-    var processors = 1
+    @exclusivity(unchecked) var processors = 1
     /// The session's pool and observer, for the routines that make cache-aware objects.
-    var pool: RundownPool?
-    var observer: RundownObserver?
+    @exclusivity(unchecked) var pool: RundownPool?
+    @exclusivity(unchecked) var observer: RundownObserver?
     /// `ExInitializeRundownProtectionCacheAware`'s RundownStorageSize.
-    var storageSize = 0
-    var poolType = PoolType.NonPagedPool
-    var tag: UInt32 = 0
+    @exclusivity(unchecked) var storageSize = 0
+    @exclusivity(unchecked) var poolType = PoolType.NonPagedPool
+    @exclusivity(unchecked) var tag: UInt32 = 0
 
     init(
         operation: Operation, display: String, thread: String, location: SourceLocation, topLine: Int?,
