@@ -6,8 +6,10 @@ import Synchronization
 import Testing
 
 /// Sessions take their threads from a pool: a thread comes back renamed for its new worker,
-/// and threads are reused rather than created for every session.
-@Suite(.timeLimit(.minutes(1))) struct ThreadPoolTests {
+/// and threads are reused rather than created for every session. One test at a time: a drain
+/// ends every parked thread, which would end the surplus threads another test waits to see end
+/// by themselves.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ThreadPoolTests {
     /// The calling thread's OS id and its name as /proc shows it.
     static func identity() -> (id: Int64, name: String) {
         let id = rd_thread_id()
