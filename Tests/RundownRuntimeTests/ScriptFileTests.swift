@@ -52,27 +52,20 @@ import Testing
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)
         let writer = ends[1]
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(Box(bytes: bytes, descriptor: writer))
-        pthread_create(
-            &thread, nil,
-            { raw in
-                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-                box.bytes.withUnsafeBytes { raw in
-                    var offset = 0
-                    while offset < raw.count {
-                        // Small writes: the reader sees many short reads.
-                        let written = write(
-                            box.descriptor, raw.baseAddress! + offset, min(7000, raw.count - offset))
-                        if written <= 0 { break }
-                        offset += written
-                    }
+        let join = spawnThread("writer") {
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    // Small writes: the reader sees many short reads.
+                    let written = write(writer, raw.baseAddress! + offset, min(7000, raw.count - offset))
+                    if written <= 0 { break }
+                    offset += written
                 }
-                close(box.descriptor)
-                return nil
-            }, box.toOpaque())
+            }
+            close(writer)
+        }
         let read = try ScriptFile.readAll(ends[0]).get()
-        pthread_join(thread, nil)
+        join()
         close(ends[0])
         #expect(read == bytes)
     }
@@ -83,14 +76,5 @@ import Testing
             return
         }
         #expect(failure.reason == "it is a directory")
-    }
-
-    private final class Box {
-        let bytes: [UInt8]
-        let descriptor: Int32
-        init(bytes: [UInt8], descriptor: Int32) {
-            self.bytes = bytes
-            self.descriptor = descriptor
-        }
     }
 }

@@ -21,23 +21,6 @@ import Testing
         func store(_ value: Int) { pointer.pointee.store(value, ordering: .sequentiallyConsistent) }
     }
 
-    /// Runs `body` on a new thread; returns a join.
-    static func spawn(_ body: @escaping @Sendable () -> Void) -> () -> Void {
-        final class Box: @unchecked Sendable {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        pthread_create(
-            &thread, nil,
-            { raw in
-                Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-                return nil
-            }, box)
-        return { pthread_join(thread, nil) }
-    }
-
     /// A watched thread that settles long after the coordinator went to sleep wakes it: the
     /// wait ends when the word changes, not at its deadline.
     @Test func aWatchedThreadWakesTheSleepingCoordinator() {
@@ -45,7 +28,7 @@ import Testing
         let word = Word(Self.handedOver)
         gate.watch(word.pointer, whileEqualTo: Self.handedOver)
         #expect(gate.runningCount == 1)
-        let join = Self.spawn {
+        let join = spawnThread("watched") {
             usleep(20_000)  // the coordinator has spun 50 µs and sleeps by now
             word.store(Self.idle)
             gate.watchedSettled()
@@ -66,7 +49,7 @@ import Testing
         let word = Word(Self.handedOver)
         gate.watch(word.pointer, whileEqualTo: Self.handedOver)
         let left = Atomic<UInt64>(0)
-        let join = Self.spawn {
+        let join = spawnThread("watched") {
             usleep(2_000)
             gate.enter()  // the release marks the waiter woken first
             word.store(Self.idle)
