@@ -282,9 +282,7 @@ public final class RundownRef: Sendable {
     /// The state (from the specification's state machine) and the outstanding references.
     public func snapshot() -> RundownSnapshot {
         let v = word.load(ordering: .sequentiallyConsistent)
-        if v & 1 == 0 {
-            return RundownSnapshot(state: .live, holders: Int(v >> 1), word: v, slots: nil)
-        }
+        if let live = Self.liveSnapshot(word: v) { return live }
         if v == 1 { return RundownSnapshot(state: .completed, holders: 0, word: v, slots: nil) }
         if block.isInUse {
             let n = block.count.pointee.load(ordering: .sequentiallyConsistent)
@@ -292,4 +290,17 @@ public final class RundownRef: Sendable {
         }
         return RundownSnapshot(state: .stale, holders: 0, word: v, slots: nil)
     }
+
+    /// What ``snapshot()`` returns for `word` when it is live (bit 0 clear: the holders are
+    /// the word over 2), nil otherwise: the other states also read the wait block.
+    public static func liveSnapshot(word: UInt) -> RundownSnapshot? {
+        guard word & 1 == 0 else { return nil }
+        return RundownSnapshot(state: .live, holders: Int(word >> 1), word: word, slots: nil)
+    }
+
+    /// The word as the calling thread sees it, by a relaxed load: after a routine it called
+    /// returned, at least that routine's own change. It is the object's current word only
+    /// while no other thread can be inside a call on it (rdsh's worker reads it after each
+    /// call, for the coordinator's check of the next one; see `Session.settledSnapshot`).
+    public func loadWord() -> UInt { word.load(ordering: .relaxed) }
 }

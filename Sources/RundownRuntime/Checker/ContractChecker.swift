@@ -116,7 +116,7 @@ extension Session {
         case .sizeOf, .allocate:
             return .ok
         case .initialize:
-            guard let handle = c.handle, let snapshot = handle.snapshot else { return .ok }
+            guard let handle = c.handle, let snapshot = settledSnapshot(of: handle) else { return .ok }
             return initializeCheck(c, handle: handle, snapshot: snapshot)
         case .initializeCacheAware:
             return initializeCacheAwareCheck(c)
@@ -128,7 +128,7 @@ extension Session {
         default:
             break
         }
-        guard let handle = c.handle, let snapshot = handle.snapshot else { return .ok }
+        guard let handle = c.handle, let snapshot = settledSnapshot(of: handle) else { return .ok }
         if snapshot.state == .freed {
             return ContractVerdict(error: useAfterFree(c, handle: handle))
         }

@@ -40,6 +40,9 @@ final class PendingCall: @unchecked Sendable {
     /// calls a library user makes (the hooks compiled away).
     @exclusivity(unchecked) var hooks: AtomicStepHooks?
     @exclusivity(unchecked) var result: Result = .none
+    /// A plain object's word when the thread returned from the call (``CallSlot/wordAfter``;
+    /// 1, not live, until then).
+    @exclusivity(unchecked) var wordAfter: UInt = 1
 
     // MARK: What the coordinator knows of the call
 
@@ -110,7 +113,10 @@ extension PendingCall {
         switch request.objectKind {
         case .plain:
             result = Unmanaged<RundownRef>.fromOpaque(request.object!)._withUnsafeGuaranteedRef { ref in
-                outcome { () throws(RundownViolation) in try run(ref, request) }
+                let result = outcome { () throws(RundownViolation) in try run(ref, request) }
+                // The line is this thread's: it has just changed the word (or read it).
+                slot.pointee.wordAfter = ref.loadWord()
+                return result
             }
         case .cacheAware:
             result = Unmanaged<CacheAwareRundownRef>.fromOpaque(request.object!)._withUnsafeGuaranteedRef {
@@ -141,6 +147,7 @@ extension PendingCall {
         case .boolean: result = .boolean(slot.value != 0)
         case .pending, .inCall: break
         }
+        wordAfter = slot.wordAfter
     }
 
     private static func outcome(_ body: () throws(RundownViolation) -> Result) -> Result {

@@ -268,6 +268,7 @@ extension Session {
         case .idle:
             worker.current = nil
             complete(started)
+            recordSettledWord(pending, worker: worker, settled: settled)
         case .blocked:
             reportBlocked(pending, worker: worker)
         case .running, .handedOver, .hung, .paused:
@@ -413,6 +414,7 @@ extension Session {
     }
 
     func reportWatchdog(sourceText: String?, notes: [String] = []) {
+        gaveUpOnThreads = true
         for worker in workerOrder where worker.status.isRunning {
             worker.markHung()
             worker.current?.holdObject()

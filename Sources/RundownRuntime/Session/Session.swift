@@ -25,6 +25,16 @@ public final class Session {
     /// object or forgotten: what a ``CompiledLine`` found for its names holds while it stays.
     private(set) var namesEpoch = 0
 
+    /// Lines begun, of every kind (top-level, `.read`, interactive): a ``SettledWord`` holds
+    /// for the line after its own only.
+    var lineSerial = 0
+    /// The word the last line's call left in a plain object (``settledSnapshot(of:)``).
+    var settledWord: SettledWord?
+    /// Contract checks that read a ``SettledWord`` instead of the object (for tests).
+    @_spi(Testing) public internal(set) var settledWordsUsed = 0
+    /// A thread was given up on (WATCHDOG): it may change an object at any time.
+    var gaveUpOnThreads = false
+
     var handles: [String: Handle] = [:] {
         didSet { namesEpoch &+= 1 }
     }
@@ -260,6 +270,7 @@ public final class Session {
 
     /// Runs a call line seen before (`location`: its file and line).
     private func run(_ cached: CompiledLine, location: SourceLocation) {
+        lineSerial &+= 1
         if shouldStop { return }
         if parCollector != nil {
             collectParLine(cached.text, location: location)
@@ -270,6 +281,7 @@ public final class Session {
 
     /// Runs a line not in the cache (`bytes`: its UTF-8); a call line is kept there.
     private func run(line: String, bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) {
+        lineSerial &+= 1
         if shouldStop { return }
         if parCollector != nil {
             collectParLine(line, location: location)
@@ -376,6 +388,7 @@ public final class Session {
                 worker.current?.holdObject()
                 worker.markHung()
                 worker.abandon()
+                gaveUpOnThreads = true
             }
             worker.current = nil
         }

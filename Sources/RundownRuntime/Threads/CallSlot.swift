@@ -3,10 +3,11 @@ import Rundown
 /// What a worker thread reads and writes of a routine call, kept in the rest of its mailbox's
 /// cache line (``Worker``): the coordinator fills it in before it posts the call, the thread
 /// reads it with the line that told it a call was posted, and writes the common results
-/// (nothing, TRUE, FALSE) back into the same line before it says it is idle. A command on a
-/// plain or cache-aware reference then moves that one line to the thread and back (and the
-/// object's own); the ``PendingCall`` stays in the coordinator's cache. The rarer results (a
-/// wait's outcome, a size, a new object, a violation) go into ``PendingCall/result``.
+/// (nothing, TRUE, FALSE) back into the same line before it says it is idle, with a plain
+/// object's word after the call. A command on a plain or cache-aware reference then moves
+/// that one line to the thread and back (and the object's own); the ``PendingCall`` stays in
+/// the coordinator's cache. The rarer results (a wait's outcome, a size, a new object, a
+/// violation) go into ``PendingCall/result``.
 struct CallSlot {
     /// The object, unretained (``PendingCall/object`` or the handle holds it).
     var object: UnsafeMutableRawPointer?
@@ -21,7 +22,10 @@ struct CallSlot {
     /// Written by the thread.
     var outcome: Outcome
     /// With ``Outcome/boolean``: 1 for TRUE.
-    var value: Int
+    var value: UInt8
+    /// A plain object's word, read by the thread once the routine returned (``Outcome/void``
+    /// or ``Outcome/boolean``; see ``Session/settledSnapshot(of:)``).
+    var wordAfter: UInt
 
     enum ObjectKind: UInt8 {
         case none, plain, cacheAware
@@ -57,5 +61,6 @@ struct CallSlot {
         operation = call.operation
         outcome = .pending
         value = 0
+        wordAfter = 1
     }
 }
