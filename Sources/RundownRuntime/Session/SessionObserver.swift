@@ -19,6 +19,9 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
 
     /// Workers a release woke, in wake order, not yet reported.
     private let woken = Mutex<[Worker]>([])
+    /// True while ``woken`` is not empty (changed under its lock): the coordinator asks after
+    /// every release, and most woke nobody.
+    private let anyWoken = Atomic<Bool>(false)
 
     /// While a `.par` block is explored: the worker granted the current step. Nil otherwise,
     /// and then step boundaries cost nothing.
@@ -74,7 +77,10 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
     /// Forgets every waiter (a schedule starts over from the saved state).
     func forgetAll() {
         waiters.withLock { $0.removeAll() }
-        woken.withLock { $0.removeAll() }
+        woken.withLock { list in
+            list.removeAll()
+            anyWoken.store(false, ordering: .releasing)
+        }
     }
 
     func rundownStep(_ object: AnyObject, at point: RundownStepPoint) {
@@ -113,14 +119,20 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
         }
         guard let worker else { return }
         worker.markWoken()
-        woken.withLock { $0.append(worker) }
+        woken.withLock { list in
+            list.append(worker)
+            anyWoken.store(true, ordering: .releasing)
+        }
     }
 
     /// The workers woken since the last call, in wake order.
+    /// Called once every thread has settled, so every wake reported so far is seen here.
     func takeWoken() -> [Worker] {
-        woken.withLock { list in
+        guard anyWoken.load(ordering: .acquiring) else { return [] }
+        return woken.withLock { list in
             let taken = list
             list.removeAll()
+            anyWoken.store(false, ordering: .releasing)
             return taken
         }
     }
