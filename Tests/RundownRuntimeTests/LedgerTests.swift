@@ -24,6 +24,28 @@ import Testing
         #expect(ledger.held(by: "A") == 2)
     }
 
+    /// Releasing everything empties the ledger, whose call lists are then reused: the next
+    /// holders start afresh, in their own order, with none of the earlier calls.
+    @Test func anEmptiedLedgerStartsAfresh() {
+        var ledger = Ledger()
+        for round in 0..<3 {
+            ledger.acquired(thread: "A", count: 2, call: "ExAcquireRundownProtectionEx R 2")
+            ledger.acquired(thread: "B", count: 1, call: "ExAcquireRundownProtection R")
+            ledger.released(thread: "main", count: 3)
+            checked(ledger)
+            #expect(ledger.total == 0 && ledger.describe() == "", "round \(round)")
+            ledger.acquired(thread: "B", count: 1, call: "ExAcquireRundownProtection R")
+            ledger.acquired(thread: "C", count: 1, call: "ExAcquireRundownProtection S")
+            checked(ledger)
+            #expect(
+                ledger.describe()
+                    == "1 by B (ExAcquireRundownProtection R), 1 by C (ExAcquireRundownProtection S)",
+                "round \(round)")
+            #expect(ledger.held(by: "A") == 0)
+            ledger.clear()
+        }
+    }
+
     @Test func aDeterminedCrossThreadReleaseIsAttributed() {
         var ledger = Ledger()
         ledger.acquired(thread: "A", count: 3, call: "ExAcquireRundownProtection R")

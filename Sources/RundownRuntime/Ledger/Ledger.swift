@@ -69,6 +69,10 @@ struct Ledger: Sendable {
 
         /// Threads searched for without an index.
         static let indexedAbove = 8
+        /// The storage of a call list ``removeAll()`` emptied, for the next thread's first
+        /// acquire: an object whose every reference is released empties its ledger, so an
+        /// acquire and release repeated would otherwise allocate and free a list each time.
+        private var spareCalls: [(text: String, count: Int)] = []
 
         var isEmpty: Bool { total == 0 }
 
@@ -90,7 +94,11 @@ struct Ledger: Sendable {
                 i = known
             } else {
                 i = entries.count
-                entries.append((thread, Holdings()))
+                var holdings = Holdings()
+                if spareCalls.capacity > 0 {
+                    swap(&holdings.calls, &spareCalls)
+                }
+                entries.append((thread, holdings))
                 if index != nil {
                     index![thread] = i
                 } else if entries.count > Self.indexedAbove {
@@ -130,6 +138,10 @@ struct Ledger: Sendable {
             guard entries.count <= 4 else {
                 self = Accounts()
                 return
+            }
+            if spareCalls.capacity == 0, !entries.isEmpty {
+                swap(&spareCalls, &entries[0].holdings.calls)
+                spareCalls.removeAll(keepingCapacity: true)
             }
             entries.removeAll(keepingCapacity: true)
             index = nil

@@ -2,7 +2,8 @@ import Rundown
 import RundownScript
 
 /// A name in a session: a plain reference, a cache-aware reference, a failed allocation (NULL),
-/// or a number or boolean bound with `=`.
+/// or a number or boolean bound with `=`. The coordinator's alone; the fields each command
+/// reads are not checked for exclusive access at run time (see ``Session``).
 final class Handle {
     enum Value {
         case plain(RundownRef)
@@ -20,15 +21,15 @@ final class Handle {
     /// The plain object of ``value``, unretained: what the hot path hands to a thread and
     /// reads snapshots from without writing the object's header (a reference count), which
     /// shares a cache line with the word the thread works on. ``value`` holds the object.
-    private(set) var plainObject: Unmanaged<RundownRef>?
+    @exclusivity(unchecked) private(set) var plainObject: Unmanaged<RundownRef>?
     /// The cache-aware object of ``value``, unretained (see ``plainObject``).
-    private(set) var cacheAwareObject: Unmanaged<CacheAwareRundownRef>?
+    @exclusivity(unchecked) private(set) var cacheAwareObject: Unmanaged<CacheAwareRundownRef>?
     /// Where the name was created or last bound.
     var location: SourceLocation
     /// Who holds references on the object, and since which line.
-    var ledger = Ledger()
+    @exclusivity(unchecked) var ledger = Ledger()
     /// For objects from ExAllocateCacheAwareRundownProtection: the pool bookkeeping.
-    var allocation: Allocation?
+    @exclusivity(unchecked) var allocation: Allocation?
     /// The threads inside a wait on this object, in the order their waits were sent. More
     /// than one only while waits race in a `.par` block (all but one are then refused).
     var waiters: [Worker] = []

@@ -50,7 +50,7 @@ final class Worker: @unchecked Sendable {
     /// each write the thread makes to it costs a transfer of the line.
     private let mailbox = FutexWord(0)
     /// Jobs posted so far (the coordinator's count).
-    private var postsMade: UInt32 = 0
+    @exclusivity(unchecked) private var postsMade: UInt32 = 0
     /// 1 while the thread is parked at a step boundary; the scheduler stores 0 to let it go.
     private let baton = FutexWord(0)
     /// In the mailbox's line (``Status`` raw values).
@@ -71,23 +71,25 @@ final class Worker: @unchecked Sendable {
     private var job: (() -> Void)?
     /// The routine call posted last (the common job: no closure). Coordinator-owned: it keeps
     /// the call alive while the thread runs it, and after the watchdog gave up on the thread.
-    private var call: PendingCall?
+    @exclusivity(unchecked) private var call: PendingCall?
     private var stopping = false
     /// Coordinator-owned: a stop was requested and not yet waited for.
     private var stopRequested = false
     /// 1 once ``run()`` has returned (the thread no longer touches this worker); 2 while
     /// ``stop()`` sleeps waiting for that.
     private let exited = FutexWord(0)
-    private var started = false
+    @exclusivity(unchecked) private var started = false
 
     // MARK: Coordinator-owned state (read and written only by the session's thread)
+    // The coordinator-owned fields a command touches are not checked for exclusive access at
+    // run time (see ``Session``): `postsMade`, `call`, `started` and these.
 
     /// The virtual processor the thread runs on (`.cpu T N`); selects cache-aware slots.
-    var cpu = 0
+    @exclusivity(unchecked) var cpu = 0
     /// The thread's IRQL (`.irql T LEVEL`).
-    var irql = 0
+    @exclusivity(unchecked) var irql = 0
     /// The command in progress while the thread is running or blocked.
-    var current: PendingCall?
+    @exclusivity(unchecked) var current: PendingCall?
     /// Where the thread last parked at a step boundary (written by the thread before it
     /// settles, read by the coordinator after).
     var pausePoint: RundownStepPoint?

@@ -7,12 +7,13 @@ import Glibc
 /// On a terminal every command's output is flushed at once. Into a pipe or a file, output is
 /// flushed at the end of a command once a millisecond has passed since the last flush (and
 /// always before a diagnostic, and at the end), so a long script does not pay one system call
-/// per line while a reader still sees output promptly.
+/// per line while a reader still sees output promptly. Used by one thread (the coordinator):
+/// its fields are not checked for exclusive access at run time (see ``Session``).
 final class OutputStream {
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let interval: UInt64
-    private var lastFlush: UInt64 = 0
+    @exclusivity(unchecked) private var lastFlush: UInt64 = 0
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -37,7 +38,10 @@ final class OutputStream {
     deinit { flush() }
 
     func writeLine(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        // Through a contiguous view: a small string's `utf8` is no contiguous storage, and
+        // appending it went through the generic sequence path, a byte at a time.
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
     }
