@@ -195,20 +195,44 @@ struct Ledger: Sendable {
         }
     }
 
-    /// Holdings attributed exactly.
-    private(set) var exact = Accounts()
+    /// Holdings attributed exactly, unless they are ``single``.
+    private var accounts = Accounts()
+    /// The commonest ledger, kept without lists: every outstanding reference was taken by one
+    /// thread with one call text (then ``accounts`` is empty and there is no ``group``). An
+    /// object acquired and released on `main` stays in this form, and each command then
+    /// changes three fields instead of two nested lists.
+    private var single: (thread: String, text: String, count: Int)?
     /// The ambiguous remainder, if any (older than every exact holding it does not contain).
     private(set) var group: Group?
 
+    /// Holdings attributed exactly.
+    var exact: Accounts {
+        guard let single else { return accounts }
+        var made = Accounts()
+        made.add(single.count, thread: single.thread, text: single.text)
+        return made
+    }
+
     /// Outstanding references according to the ledger.
-    var total: Int { exact.total + (group?.net ?? 0) }
+    var total: Int { single?.count ?? (accounts.total + (group?.net ?? 0)) }
 
     // MARK: - Recording
 
     /// A successful acquire of `count` references by `thread`, with the call's text.
     mutating func acquired(thread: String, count: Int, call text: String) {
         guard count > 0 else { return }
-        exact.add(count, thread: thread, text: text)
+        if let held = single {
+            if held.thread == thread && held.text == text {
+                single = (thread, text, held.count + count)
+                return
+            }
+            single = nil
+            accounts.add(held.count, thread: held.thread, text: held.text)
+        } else if accounts.isEmpty && group == nil {
+            single = (thread, text, count)
+            return
+        }
+        accounts.add(count, thread: thread, text: text)
     }
 
     /// A release of `count` references by `thread` (the contract checker has made sure that
@@ -220,29 +244,35 @@ struct Ledger: Sendable {
             clear()
             return
         }
+        if let held = single {
+            // Part of one call of one thread: the thread's own, or determined.
+            single = (held.thread, held.text, held.count - remaining)
+            return
+        }
         // The thread's own acquisitions first: its net count is exact.
-        remaining -= exact.take(upTo: remaining, from: thread)
+        remaining -= accounts.take(upTo: remaining, from: thread)
         if remaining > 0, var g = group {
             remaining -= g.acquired.take(upTo: min(remaining, g.net), from: thread)
             group = g.net == 0 ? nil : g
         }
         guard remaining > 0 else { return }
         // Determined: one call of one thread is all there is to take from.
-        if group == nil, exact.liveCount == 1, let only = exact.live.first, only.holdings.calls.count == 1 {
-            remaining -= exact.take(upTo: remaining, from: only.thread)
+        if group == nil, accounts.liveCount == 1, let only = accounts.live.first, only.holdings.calls.count == 1 {
+            remaining -= accounts.take(upTo: remaining, from: only.thread)
             if remaining == 0 { return }
         }
         // Not determined: keep what is outstanding and the release together.
         var g = group ?? Group()
-        g.acquired.absorb(exact)
-        exact = Accounts()
+        g.acquired.absorb(accounts)
+        accounts = Accounts()
         g.release(remaining, by: thread)
         group = g.net == 0 ? nil : g
     }
 
     /// Forgets every holding (the object was reinitialized, freed or replaced).
     mutating func clear() {
-        exact.removeAll()
+        single = nil
+        accounts.removeAll()
         group = nil
         epoch &+= 1
     }
@@ -255,7 +285,10 @@ struct Ledger: Sendable {
 
     /// References `thread` acquired that are known to be still outstanding (not counting an
     /// ambiguous group, where they may have been released by another thread).
-    func held(by thread: String) -> Int { exact.holdings(of: thread)?.total ?? 0 }
+    func held(by thread: String) -> Int {
+        if let single { return single.thread == thread ? single.count : 0 }
+        return accounts.holdings(of: thread)?.total ?? 0
+    }
 
     /// The calls with which `thread` acquired its known outstanding references, oldest first,
     /// each once.
@@ -280,6 +313,7 @@ struct Ledger: Sendable {
             text += ", less " + Self.list(releases, limit: Self.threadsShown, unit: "more releases")
             parts.append(text)
         }
+        let exact = self.exact
         if !exact.isEmpty { parts.append(Self.describe(exact)) }
         return parts.joined(separator: "; ")
     }
@@ -338,6 +372,10 @@ struct Ledger: Sendable {
     /// What is wrong with the representation, or nil: totals match their parts, no empty
     /// entries, a group always has something outstanding.
     func invariantViolation() -> String? {
+        if let single {
+            if single.count <= 0 { return "single: \(single.thread) has \(single.count)" }
+            if !accounts.isEmpty || group != nil { return "single beside other holdings" }
+        }
         for (name, accounts) in [("exact", exact)] + (group.map { [("group", $0.acquired)] } ?? []) {
             var sum = 0
             var live = 0
