@@ -63,6 +63,14 @@ final class PendingCall: @unchecked Sendable {
     let binding: String?
     /// The handle's ledger epoch when the call started (see ``Ledger/epoch``).
     @exclusivity(unchecked) var ledgerEpoch = 0
+    /// The line the call was written in, for diagnostics about it.
+    let sourceText: String
+    /// The handle argument as written ("" when the call takes none).
+    let handleName: String
+    /// What an initialize makes for a new name (bound when the call returns).
+    @exclusivity(unchecked) var created: Handle.Value?
+    /// An allocation's tag as the script wrote it.
+    @exclusivity(unchecked) var tagText = ""
 
     // MARK: What the rarer routines read (set by the coordinator before it posts the call)
 
@@ -79,7 +87,8 @@ final class PendingCall: @unchecked Sendable {
     init(
         operation: Operation, display: String, thread: String, location: SourceLocation, topLine: Int?,
         handle: Handle?,
-        handleLocation: SourceLocation, handleLength: Int, count: Int, binding: String?
+        handleLocation: SourceLocation, handleLength: Int, count: Int, binding: String?,
+        sourceText: String = "", handleName: String = ""
     ) {
         self.operation = operation
         self.display = display
@@ -91,6 +100,8 @@ final class PendingCall: @unchecked Sendable {
         self.handleLength = handleLength
         self.count = count
         self.binding = binding
+        self.sourceText = sourceText
+        self.handleName = handleName
     }
 }
 
@@ -257,11 +268,16 @@ extension PendingCall {
 }
 
 /// A call handed to its thread, with what the coordinator needs once the thread returns.
+/// Two references: what else the coordinator needs is in the ``PendingCall``, so handing a
+/// started call from function to function copies nothing else.
 struct StartedCall {
     let pending: PendingCall
     let worker: Worker
-    let sourceText: String
-    let created: Handle.Value?
-    let handleName: String
-    let request: AllocationRequest
+
+    var sourceText: String { pending.sourceText }
+    var created: Handle.Value? { pending.created }
+    var handleName: String { pending.handleName }
+    var request: AllocationRequest {
+        AllocationRequest(poolType: pending.poolType, tag: pending.tag, tagText: pending.tagText)
+    }
 }

@@ -190,7 +190,9 @@ extension Session {
             operation: operation, display: call.text, thread: worker.name, location: location,
             topLine: topLine, handle: handle, handleLocation: handleSpan.location,
             handleLength: handleSpan.length,
-            count: count, binding: call.binding)
+            count: count, binding: call.binding, sourceText: sourceText, handleName: handleName)
+        if created != nil { pending.created = created }
+        if !tagText.isEmpty { pending.tagText = tagText }
         guard worker.start() else {
             report(
                 Diagnostic(
@@ -204,10 +206,7 @@ extension Session {
         if operation.isWait || parCapture != nil || atomicStepping { pending.object = handle?.object }
         worker.current = pending
         dispatch(pending, on: worker, created: created, size: sizeArgument, poolType: poolType, tag: tag)
-        return StartedCall(
-            pending: pending, worker: worker, sourceText: sourceText, created: created,
-            handleName: handleName,
-            request: AllocationRequest(poolType: poolType, tag: tag, tagText: tagText))
+        return StartedCall(pending: pending, worker: worker)
     }
 
     /// Fills in what `pending` runs and posts it to `worker`.
