@@ -257,7 +257,9 @@ struct Ledger: Sendable {
         }
         guard remaining > 0 else { return }
         // Determined: one call of one thread is all there is to take from.
-        if group == nil, accounts.liveCount == 1, let only = accounts.live.first, only.holdings.calls.count == 1 {
+        if group == nil, accounts.liveCount == 1, let only = accounts.live.first,
+            only.holdings.calls.count == 1
+        {
             remaining -= accounts.take(upTo: remaining, from: only.thread)
             if remaining == 0 { return }
         }
