@@ -48,13 +48,15 @@ struct LineCache {
     /// The line whose bytes are `bytes`, if it was cached.
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> CompiledLine? {
         let hash = Self.hash(bytes)
-        let mask = slots.count - 1
-        var index = hash & mask
-        while let line = slots[index] {
-            if line.hash == hash && Self.equal(line.bytes, bytes) { return line }
-            index = (index + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = hash & mask
+            while let line = slots[index] {
+                if line.hash == hash && Self.equal(line.bytes, bytes) { return line }
+                index = (index + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// Parses `text` (the bytes `bytes`) at `location`; a call is kept and returned as a line.
@@ -93,11 +95,16 @@ struct LineCache {
             offset += 8
         }
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count {
-            tail |= UInt64(bytes[offset]) << shift
-            shift += 8
-            offset += 1
+        if offset < bytes.count && bytes.count >= 8 {
+            // The last 8 bytes in one load (overlapping the words already mixed in).
+            tail = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        } else {
+            var shift: UInt64 = 0
+            while offset < bytes.count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
         }
         h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 29
