@@ -360,7 +360,9 @@ struct Ledger: Sendable {
                     + entry.holdings.calls.map { "\($0.count)*\($0.text)" }.joined(separator: "+")
             }.joined(separator: ",")
         }
-        var out = text(exact)
+        // One thread's single call, as `text` would write it, without building its Accounts:
+        // the explorer asks for a fingerprint at every state it visits.
+        var out = single.map { "\($0.thread):\($0.count)*\($0.text)" } ?? text(accounts)
         if let group {
             out +=
                 "|" + text(group.acquired) + "-"
