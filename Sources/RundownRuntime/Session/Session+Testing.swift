@@ -10,6 +10,8 @@ extension Session {
         onThread thread: String, display: String, line: Int, _ work: @escaping @Sendable () -> Void
     ) {
         topLine = line
+        // The job may change any object: no line may take its word from before it.
+        settledWord = nil
         let worker = worker(named: thread)
         guard worker.status == .idle, worker.start() else { return }
         let location = SourceLocation(file: topFile, line: line)
