@@ -72,6 +72,7 @@ struct AccountingPropertyTests {
         var rng = Random(state: 0x5EED_0009)
         let scripts = 2_000
         var commands = 0
+        var settledWordsUsed = 0
         var failures: [String] = []
         for index in 0..<scripts {
             let lines = Self.script(&rng)
@@ -89,6 +90,7 @@ struct AccountingPropertyTests {
                     break
                 }
             }
+            settledWordsUsed += session.settledWordsUsed
             session.finish()
             // Every why-line the session printed adds up to the count in front of it.
             for text in sink.lines {
@@ -108,6 +110,9 @@ struct AccountingPropertyTests {
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
         #expect(commands > 40_000)
+        // Checks that read the word the previous line's thread left, each compared with the
+        // object itself by the assert in `Session.settledSnapshot` (debug builds).
+        #expect(settledWordsUsed > 1_000, "\(settledWordsUsed)")
     }
 
     /// Runs `script` line by line and returns the accounting problems seen after any line.
