@@ -7,6 +7,6 @@ struct ContractVerdict {
     var warnings: [Diagnostic] = []
 
     /// Made where it is returned: a stored `static let` cost a check that it was initialized
-    /// and a copy through the value witnesses, a third of the contract check on `main`.
+    /// and a copy through the value witnesses, half the contract check of a command on `main`.
     static var ok: ContractVerdict { ContractVerdict() }
 }
