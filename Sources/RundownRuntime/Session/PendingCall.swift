@@ -69,7 +69,7 @@ final class PendingCall: @unchecked Sendable {
     let handleName: String
     /// What an initialize makes for a new name (bound when the call returns).
     @exclusivity(unchecked) var created: Handle.Value?
-    /// An allocation's tag as the script wrote it.
+    /// An allocation's tag as the script wrote it (for POOL_LEAK reports).
     @exclusivity(unchecked) var tagText = ""
 
     // MARK: What the rarer routines read (set by the coordinator before it posts the call)
@@ -277,7 +277,4 @@ struct StartedCall {
     var sourceText: String { pending.sourceText }
     var created: Handle.Value? { pending.created }
     var handleName: String { pending.handleName }
-    var request: AllocationRequest {
-        AllocationRequest(poolType: pending.poolType, tag: pending.tag, tagText: pending.tagText)
-    }
 }

@@ -284,7 +284,6 @@ extension Session {
         let sourceText = started.sourceText
         let created = started.created
         let handleName = started.handleName
-        let request = started.request
         let handle = pending.handle
         switch pending.result {
         case .none:
@@ -345,7 +344,7 @@ extension Session {
                 let name = pending.binding ?? "(unnamed)"
                 if let object {
                     let allocation = Allocation(
-                        name: name, tag: request.tag, tagText: request.tagText, poolType: request.poolType,
+                        name: name, tag: pending.tag, tagText: pending.tagText, poolType: pending.poolType,
                         location: pending.location, object: object)
                     allocations.append(allocation)
                     allocationOf[ObjectIdentifier(object)] = allocation
