@@ -57,23 +57,41 @@ public enum SourceText {
     public static func forEachLineContent(
         of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool
     ) {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        var number = 0
         bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while start < buffer.count {
-                number += 1
-                let end =
-                    memchr(base + start, 0x0A, buffer.count - start).map {
-                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
-                    } ?? buffer.count
-                let next = end + 1
-                var contentEnd = end
-                if contentEnd > start, buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                if !body(UnsafeBufferPointer(rebasing: buffer[start..<contentEnd]), number) { return }
-                start = next
+            var cursor = LineCursor(buffer)
+            while let content = cursor.next() {
+                if !body(content, cursor.number) { return }
             }
+        }
+    }
+
+    /// The lines of a buffer, one at a time, by the rules of ``forEachLineContent(of:_:)``: for
+    /// a reader that looks at the next line before it is done with this one. The buffer must
+    /// outlive the cursor.
+    public struct LineCursor {
+        private let buffer: UnsafeBufferPointer<UInt8>
+        private var start = 0
+        /// The number of the line ``next()`` returned last (0 before the first).
+        public private(set) var number = 0
+
+        public init(_ buffer: UnsafeBufferPointer<UInt8>) {
+            self.buffer = buffer
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+        }
+
+        /// The next line's bytes, its ending excluded; nil after the last line.
+        public mutating func next() -> UnsafeBufferPointer<UInt8>? {
+            guard start < buffer.count, let base = buffer.baseAddress else { return nil }
+            number += 1
+            let end =
+                memchr(base + start, 0x0A, buffer.count - start).map {
+                    base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                } ?? buffer.count
+            var contentEnd = end
+            if contentEnd > start, buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            let content = UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])
+            start = end + 1
+            return content
         }
     }
 
