@@ -17,6 +17,8 @@ final class CompiledLine {
     let call: Call
     /// The routine as the runtime dispatches it (nil: no implementation).
     let operation: Operation?
+    /// What the session's lane needs of the call, when its shape allows it (``LaneCall``).
+    let lane: LaneCall?
 
     /// The names' epoch ``worker`` and ``handle`` were found in (-1: never).
     var namesEpoch = -1
@@ -29,6 +31,7 @@ final class CompiledLine {
         self.hash = hash
         self.call = call
         self.operation = Operation.of(call.routine)
+        self.lane = operation.flatMap { LaneCall(call, operation: $0) }
     }
 }
 

@@ -6,6 +6,7 @@ import RundownScript
 extension Session {
     /// Runs a cached call line written at `place` (its file and line).
     func runCall(_ line: CompiledLine, at place: SourceLocation) {
+        if let lane = line.lane, runLane(line, lane, at: place) { return }
         let location = SourceLocation(file: place.file, line: place.line, column: line.call.location.column)
         runCall(line.call, location: location, sourceText: line.text, memo: line)
     }
@@ -259,9 +260,13 @@ extension Session {
 
     /// Waits until every thread has settled, then reports what happened.
     private func settle(_ started: StartedCall) {
+        settle(started, settled: gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds))
+    }
+
+    /// ``settle(_:)`` once the wait for every thread to settle has ended (`settled`: it did).
+    func settle(_ started: StartedCall, settled: Bool) {
         let pending = started.pending
         let worker = started.worker
-        let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
         if !settled { reportWatchdog(sourceText: started.sourceText) }
         switch worker.status {
         case .idle:

@@ -40,6 +40,13 @@ public final class Session {
     @exclusivity(unchecked) @_spi(Testing) public internal(set) var settledWordsUsed = 0
     /// A thread was given up on (WATCHDOG): it may change an object at any time.
     @exclusivity(unchecked) var gaveUpOnThreads = false
+    /// Commands that took the lane (``runLane(_:_:at:)``), for tests.
+    @exclusivity(unchecked) @_spi(Testing) public internal(set) var laneCommands = 0
+    /// Test seams: no line takes the lane, or every lane call is finished by the general path
+    /// (as a call the library refused, or a thread that did not settle, would be), so that a
+    /// test can compare the transcripts.
+    @exclusivity(unchecked) @_spi(Testing) public var lanesEnabled = true
+    @exclusivity(unchecked) @_spi(Testing) public var lanesFinishSlowly = false
 
     var handles: [String: Handle] = [:] {
         didSet { namesEpoch &+= 1 }
@@ -226,40 +233,60 @@ public final class Session {
             report(problem, sourceText: nil)
             return
         }
-        SourceText.forEachLineContent(of: bytes) { content, number in
-            if shouldStop { return false }
-            if !topLevel {
-                if interruptedRead != nil { return false }
-                if let interruptRequested, interruptRequested() {
-                    interruptedRead = (file, number)
-                    return false
-                }
-            }
-            // A call line run before is neither decoded, checked nor parsed again.
-            let cached = lineCache.lookup(content)
-            if topLevel {
-                topLine = number
-                if options.echo { echo(cached?.text ?? String(decoding: content, as: UTF8.self)) }
-            } else {
-                if readLines >= options.maxReadLines {
-                    readBudgetSpent = true
-                    return false
-                }
-                readLines += 1
-            }
-            let location = SourceLocation(file: file, line: number)
-            if let cached {
-                run(cached, location: location)
-            } else {
-                let line = SourceText.line(content: content, number: number, file: file)
-                if let problem = line.diagnostic {
-                    report(problem, sourceText: line.text)
+        bytes.withUnsafeBufferPointer { buffer in
+            var cursor = SourceText.LineCursor(buffer)
+            // A line a run of lane lines read ahead, and what the line cache had for it.
+            var ahead: (content: UnsafeBufferPointer<UInt8>, number: Int, cached: CompiledLine?)?
+            while true {
+                let content: UnsafeBufferPointer<UInt8>
+                let number: Int
+                var readAhead: CompiledLine??
+                if let line = ahead {
+                    (content, number, readAhead) = (line.content, line.number, line.cached)
+                    ahead = nil
+                } else if let next = cursor.next() {
+                    (content, number) = (next, cursor.number)
                 } else {
-                    run(line: line.text, bytes: content, location: location)
+                    break
                 }
+                if shouldStop { break }
+                if !topLevel {
+                    if interruptedRead != nil { break }
+                    if let interruptRequested, interruptRequested() {
+                        interruptedRead = (file, number)
+                        break
+                    }
+                }
+                // A call line run before is neither decoded, checked nor parsed again.
+                let cached = readAhead ?? lineCache.lookup(content)
+                if topLevel {
+                    topLine = number
+                    if options.echo { echo(cached?.text ?? String(decoding: content, as: UTF8.self)) }
+                    if let cached, cached.lane != nil, !options.echo {
+                        // It and the lane lines after it, each while the thread runs the one before.
+                        ahead = runLaneLines(from: cached, number: number, cursor: &cursor, file: file)
+                        continue
+                    }
+                } else {
+                    if readLines >= options.maxReadLines {
+                        readBudgetSpent = true
+                        break
+                    }
+                    readLines += 1
+                }
+                let location = SourceLocation(file: file, line: number)
+                if let cached {
+                    run(cached, location: location)
+                } else {
+                    let line = SourceText.line(content: content, number: number, file: file)
+                    if let problem = line.diagnostic {
+                        report(problem, sourceText: line.text)
+                    } else {
+                        run(line: line.text, bytes: content, location: location)
+                    }
+                }
+                if topLevel { sink.commandFinished() }
             }
-            if topLevel { sink.commandFinished() }
-            return true
         }
     }
 
@@ -275,7 +302,7 @@ public final class Session {
     }
 
     /// Runs a call line seen before (`location`: its file and line).
-    private func run(_ cached: CompiledLine, location: SourceLocation) {
+    func run(_ cached: CompiledLine, location: SourceLocation) {
         lineSerial &+= 1
         if shouldStop { return }
         if parCollector != nil {

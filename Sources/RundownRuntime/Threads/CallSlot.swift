@@ -44,6 +44,19 @@ struct CallSlot {
     /// posted call).
     static let capacity = 40
 
+    /// A plain routine call (``Worker/post(lane:operation:count:)``).
+    init(plain object: UnsafeMutableRawPointer, operation: Operation, count: UInt32, cpu: Int32) {
+        self.object = object
+        self.objectKind = .plain
+        self.hooks = nil
+        self.count = count
+        self.cpu = cpu
+        self.operation = operation
+        outcome = .pending
+        value = 0
+        wordAfter = 1
+    }
+
     init(_ call: PendingCall) {
         if let plain = call.plain {
             object = plain.toOpaque()

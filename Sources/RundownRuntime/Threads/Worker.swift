@@ -1,6 +1,7 @@
 import CRundownSupport
 import Glibc
 import Rundown
+import RundownScript
 import Synchronization
 
 /// One named, real OS thread that runs the commands a script sends to it (`T: command`). The
@@ -101,6 +102,10 @@ final class Worker: @unchecked Sendable {
         self.ordinal = ordinal
         self.gate = gate
         self.spinNanoseconds = spinNanoseconds
+        let nowhere = SourceLocation(file: "", line: 0)
+        laneCall = PendingCall(
+            operation: .acquire, display: "", thread: name, location: nowhere, topLine: nil, handle: nil,
+            handleLocation: nowhere, handleLength: 1, count: 1, binding: nil)
         statusWord = mailbox.lineRest.bindMemory(to: Atomic<Int>.self, capacity: 1)
         statusWord.initialize(to: Atomic(Status.idle.rawValue))
         postedCall = (mailbox.lineRest + 8).bindMemory(to: UnsafeMutableRawPointer?.self, capacity: 1)
@@ -145,6 +150,37 @@ final class Worker: @unchecked Sendable {
         slot.initialize(to: CallSlot(pending))
         postedCall.pointee = Unmanaged.passUnretained(pending).toOpaque()
         handOver()
+    }
+
+    /// True once the thread was started (and not stopped or given up on).
+    var isStarted: Bool { started }
+
+    /// Posted with every lane command (``post(lane:operation:count:)``), for the one thing
+    /// the thread may write outside the slot: a result the slot cannot hold, which
+    /// ``PendingCall/execute(_:call:)`` writes into the call's ``PendingCall/result``. A plain
+    /// acquire or a release the contract check passed leaves none; the session moves one it
+    /// finds to the call it then makes (``Session/runLane(_:_:at:)``).
+    let laneCall: PendingCall
+
+    /// Hands a plain routine call to the thread without a ``PendingCall`` of its own
+    /// (``Session/runLane(_:_:at:)``): the slot says everything the thread needs.
+    func post(lane object: Unmanaged<RundownRef>, operation: Operation, count: UInt32) {
+        call = nil
+        slot.initialize(
+            to: CallSlot(
+                plain: object.toOpaque(), operation: operation, count: count,
+                cpu: Int32(truncatingIfNeeded: cpu)))
+        postedCall.pointee = Unmanaged.passUnretained(laneCall).toOpaque()
+        handOver()
+    }
+
+    /// What the thread left in the mailbox's line for the call it returned from.
+    var returned: CallSlot { slot.pointee }
+
+    /// Makes `pending` the call this thread runs (a lane command that needs the general path
+    /// after all: ``collectResult(of:)`` then reads the slot for it).
+    func adopt(_ pending: PendingCall) {
+        call = pending
     }
 
     /// Gives `pending`, the call this thread has returned from, the result the thread left in
