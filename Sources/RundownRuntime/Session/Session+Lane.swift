@@ -39,6 +39,10 @@ struct LaneTarget {
     let object: Unmanaged<RundownRef>
 }
 
+/// A line read ahead of the one running: its bytes, its number, and what the line cache had
+/// for it.
+typealias LineAhead = (content: UnsafeBufferPointer<UInt8>, number: Int, cached: CompiledLine?)
+
 extension Session {
     /// Runs a plain acquire or release line seen before on the thread and object it found
     /// last time, when nothing it would check can have changed: false, having done nothing,
@@ -48,48 +52,91 @@ extension Session {
         guard let target = laneTarget(line, lane) else { return false }
         startLane(lane, on: target)
         let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-        finishLane(line, lane, on: target, settled: settled, file: place.file, number: place.line)
+        let returned = target.worker.returned
+        guard laneEndedNormally(lane, on: target, settled: settled, returned: returned) else {
+            finishLaneSlowly(line, lane, on: target, settled: settled, file: place.file, number: place.line)
+            return true
+        }
+        keepLaneWord(on: target, returned: returned)
+        reportLane(line, lane, on: target, returned: returned)
+        if !lane.isAcquire { reportWoken() }
         return true
     }
 
     /// Runs the top-level line `first` (line `number` of `file`, cached) and the lane lines
-    /// after it, reading each next line from `cursor` and finding it in the line cache while
-    /// the thread runs the one before. Returns the first line it read and did not run, with
-    /// what the cache had for it; nil at the end of the input, or when `first` was not a lane
-    /// line after all (it ran by the general path).
+    /// after it. While the thread runs a line, the coordinator reads the next line and finds
+    /// it in the line cache; once the line has settled, the next line, when it takes the lane
+    /// too, is handed to its thread before this one is reported, so that the coordinator
+    /// updates the ledger and prints this one's result while the next runs. Returns the first
+    /// line it read and did not run; nil at the end of the input, or when `first` was not a
+    /// lane line after all (it ran by the general path).
+    ///
+    /// What a line's report changes, the ledger and the output, is nothing the next line's
+    /// lane check reads (it reads the word the line left, kept before the next line starts),
+    /// and the report comes before anything the next line prints. A line whose call ended
+    /// unusually, or that woke a waiter, is reported before anything else happens, as the
+    /// general path would.
     func runLaneLines(
         from first: CompiledLine, number firstNumber: Int, cursor: inout SourceText.LineCursor, file: String
-    ) -> (content: UnsafeBufferPointer<UInt8>, number: Int, cached: CompiledLine?)? {
+    ) -> LineAhead? {
+        guard parCollector == nil, let firstLane = first.lane else {
+            runInGeneral(first, number: firstNumber, file: file)
+            return nil
+        }
+        // The settled word of the line before holds for this line only.
+        lineSerial &+= 1
+        guard let firstTarget = laneTarget(first, firstLane) else {
+            lineSerial &-= 1
+            runInGeneral(first, number: firstNumber, file: file)
+            return nil
+        }
+        startLane(firstLane, on: firstTarget)
         var line = first
+        var lane = firstLane
+        var target = firstTarget
         var number = firstNumber
+        var ahead = readAhead(&cursor)
         while true {
-            guard parCollector == nil, let lane = line.lane else {
-                run(line, location: SourceLocation(file: file, line: number))
-                sink.commandFinished()
-                return nil
-            }
-            // The settled word of the line before holds for this line only.
-            lineSerial &+= 1
-            guard let target = laneTarget(line, lane) else {
-                lineSerial &-= 1
-                run(line, location: SourceLocation(file: file, line: number))
-                sink.commandFinished()
-                return nil
-            }
-            startLane(lane, on: target)
-            var next: (content: UnsafeBufferPointer<UInt8>, number: Int, cached: CompiledLine?)?
-            if let content = cursor.next() { next = (content, cursor.number, lineCache.lookup(content)) }
             let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-            finishLane(line, lane, on: target, settled: settled, file: file, number: number)
-            sink.commandFinished()
-            guard let ahead = next else { return nil }
-            guard !shouldStop, !options.echo, let cached = ahead.cached, cached.lane != nil else {
+            let returned = target.worker.returned
+            guard laneEndedNormally(lane, on: target, settled: settled, returned: returned) else {
+                finishLaneSlowly(line, lane, on: target, settled: settled, file: file, number: number)
+                sink.commandFinished()
                 return ahead
             }
-            topLine = ahead.number
-            line = cached
-            number = ahead.number
+            keepLaneWord(on: target, returned: returned)
+            if let next = ahead, let cached = next.cached, let nextLane = cached.lane, !options.echo,
+                !observer.wokeAny
+            {
+                lineSerial &+= 1
+                if let nextTarget = laneTarget(cached, nextLane) {
+                    startLane(nextLane, on: nextTarget)
+                    reportLane(line, lane, on: target, returned: returned)
+                    sink.commandFinished()
+                    topLine = next.number
+                    (line, lane, target, number) = (cached, nextLane, nextTarget, next.number)
+                    ahead = readAhead(&cursor)
+                    continue
+                }
+                lineSerial &-= 1
+            }
+            reportLane(line, lane, on: target, returned: returned)
+            if !lane.isAcquire { reportWoken() }
+            sink.commandFinished()
+            return ahead
         }
+    }
+
+    /// A line the lane does not take after all, run by the general path.
+    private func runInGeneral(_ line: CompiledLine, number: Int, file: String) {
+        run(line, location: SourceLocation(file: file, line: number))
+        sink.commandFinished()
+    }
+
+    @inline(__always)
+    private func readAhead(_ cursor: inout SourceText.LineCursor) -> LineAhead? {
+        guard let content = cursor.next() else { return nil }
+        return (content, cursor.number, lineCache.lookup(content))
     }
 
     /// The thread and object `line` runs on when it can take the lane: what it found for its
@@ -121,39 +168,42 @@ extension Session {
         target.worker.post(lane: target.object, operation: lane.operation, count: lane.count)
     }
 
-    /// What the general path's ``complete(_:)`` does for the call, once every thread settled
-    /// (`settled`; line `number` of `file`).
+    /// The call returned as such a call does: every thread settled, the thread is idle, and
+    /// the result is in the slot.
     @inline(__always)
-    private func finishLane(
-        _ line: CompiledLine, _ lane: LaneCall, on target: LaneTarget, settled: Bool, file: String,
-        number: Int
-    ) {
-        let worker = target.worker
-        let handle = target.handle
-        let returned = worker.returned
-        let acquire = lane.isAcquire
-        guard settled, returned.outcome == (acquire ? .boolean : .void), worker.status == .idle,
-            !lanesFinishSlowly
-        else {
-            finishLaneSlowly(line, lane, on: target, settled: settled, file: file, number: number)
-            return
-        }
-        if acquire {
-            let granted = returned.value != 0
-            if granted {
-                handle.ledger.acquired(thread: worker.name, count: Int(lane.count), call: line.call.text)
-            }
-            output(granted ? "TRUE" : "FALSE")
-        } else {
-            handle.ledger.released(thread: worker.name, count: Int(lane.count))
-        }
+    private func laneEndedNormally(_ lane: LaneCall, on target: LaneTarget, settled: Bool, returned: CallSlot)
+        -> Bool
+    {
+        settled && returned.outcome == (lane.isAcquire ? .boolean : .void) && target.worker.status == .idle
+            && !lanesFinishSlowly
+    }
+
+    /// Keeps the word the call left (see ``recordSettledWord(_:worker:settled:)``).
+    @inline(__always)
+    private func keepLaneWord(on target: LaneTarget, returned: CallSlot) {
         settledWord =
             returned.wordAfter & 1 == 0
             ? SettledWord(
                 object: target.object.toOpaque(), word: returned.wordAfter, line: lineSerial,
                 namesEpoch: namesEpoch)
             : nil
-        if !acquire { reportWoken() }
+    }
+
+    /// What the general path's ``complete(_:)`` does for the call: the ledger and the output.
+    @inline(__always)
+    private func reportLane(_ line: CompiledLine, _ lane: LaneCall, on target: LaneTarget, returned: CallSlot)
+    {
+        let handle = target.handle
+        if lane.isAcquire {
+            let granted = returned.value != 0
+            if granted {
+                handle.ledger.acquired(
+                    thread: target.worker.name, count: Int(lane.count), call: line.call.text)
+            }
+            output(granted ? "TRUE" : "FALSE")
+        } else {
+            handle.ledger.released(thread: target.worker.name, count: Int(lane.count))
+        }
     }
 
     /// A lane call that did not end as such a call usually does (the library refused it, or a

@@ -125,6 +125,9 @@ final class SessionObserver: RundownObserver, @unchecked Sendable {
         }
     }
 
+    /// True when a release woke a waiter since the last ``takeWoken()``.
+    var wokeAny: Bool { anyWoken.load(ordering: .acquiring) }
+
     /// The workers woken since the last call, in wake order.
     /// Called once every thread has settled, so every wake reported so far is seen here.
     func takeWoken() -> [Worker] {
