@@ -23,7 +23,13 @@ public enum SourceText {
                 notes: ["rdsh scripts are UTF-8 text; convert it, e.g. iconv -f UTF-16 -t UTF-8"])
             return diagnostic
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        // memchr: a byte-at-a-time search took a tenth of `rdsh run`'s time on a long script.
+        let found = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { memchr($0, 0, buffer.count) }.map {
+                buffer.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        if let nul = found {
             let lineNumber = 1 + bytes[..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let lineStart = bytes[..<nul].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             let column = 1 + scalarCount(bytes[lineStart..<nul])
