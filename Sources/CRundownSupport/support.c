@@ -81,6 +81,12 @@ uint64_t rd_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t rd_now_coarse_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int rd_join_thread_timeout(pthread_t thread, uint64_t timeout_ns) {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);

@@ -7,7 +7,9 @@ import Glibc
 /// On a terminal every command's output is flushed at once. Into a pipe or a file, output is
 /// flushed at the end of a command once a millisecond has passed since the last flush (and
 /// always before a diagnostic, and at the end), so a long script does not pay one system call
-/// per line while a reader still sees output promptly. Used by one thread (the coordinator):
+/// per line while a reader still sees output promptly. The time is the kernel's coarse clock,
+/// which moves a tick at a time (4 ms on a 250 Hz kernel), so a flush can come up to a tick
+/// late; the precise clock cost a tenth of a long script's `rdsh run`, read after every command. Used by one thread (the coordinator):
 /// its fields are not checked for exclusive access at run time (see ``Session``).
 final class OutputStream {
     private let descriptor: Int32
@@ -28,7 +30,7 @@ final class OutputStream {
             flush()
             return
         }
-        let now = rd_now_ns()
+        let now = rd_now_coarse_ns()
         if now &- lastFlush >= interval {
             flush()
             lastFlush = now
