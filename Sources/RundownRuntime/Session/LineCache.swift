@@ -22,8 +22,20 @@ final class CompiledLine {
 
     /// The names' epoch ``worker`` and ``handle`` were found in (-1: never).
     var namesEpoch = -1
-    var worker: Worker?
-    var handle: Handle?
+    var worker: Worker? {
+        didSet { unretainedWorker = worker.map(Unmanaged.passUnretained) }
+    }
+    var handle: Handle? {
+        didSet { unretainedHandle = handle.map(Unmanaged.passUnretained) }
+    }
+    /// ``worker`` and ``handle`` without a reference count taken on each read (the lane reads
+    /// them for every command it runs): valid while this line holds them.
+    private var unretainedWorker: Unmanaged<Worker>?
+    private var unretainedHandle: Unmanaged<Handle>?
+    var unretainedNames: (worker: Unmanaged<Worker>, handle: Unmanaged<Handle>)? {
+        guard let unretainedWorker, let unretainedHandle else { return nil }
+        return (unretainedWorker, unretainedHandle)
+    }
 
     init(text: String, bytes: [UInt8], hash: Int, call: Call) {
         self.text = text
@@ -56,6 +68,22 @@ struct LineCache {
             var index = hash & mask
             while let line = slots[index] {
                 if line.hash == hash && Self.equal(line.bytes, bytes) { return line }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
+    }
+
+    /// ``lookup(_:)`` without a reference count: the line stays valid until the cache is
+    /// next changed (``parse(text:bytes:location:)``), which empties it when full.
+    func lookupUnretained(_ bytes: UnsafeBufferPointer<UInt8>) -> Unmanaged<CompiledLine>? {
+        let hash = Self.hash(bytes)
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = hash & mask
+            while let line = slots[index].map(Unmanaged.passUnretained) {
+                let found = line._withUnsafeGuaranteedRef { $0.hash == hash && Self.equal($0.bytes, bytes) }
+                if found { return line }
                 index = (index + 1) & mask
             }
             return nil

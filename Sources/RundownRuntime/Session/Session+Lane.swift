@@ -32,16 +32,31 @@ struct LaneCall {
     var isAcquire: Bool { operation == .acquire || operation == .acquireEx }
 }
 
-/// The thread, handle and object a lane line runs on (``Session/laneTarget(_:_:)``).
+/// The line, thread, handle and object a lane call runs on (``Session/laneTarget(_:_:)``),
+/// none of them retained: the line cache holds the line, and the line its thread and handle,
+/// while the lane runs it. (Retaining them cost ten reference counts per command.)
 struct LaneTarget {
-    unowned(unsafe) let worker: Worker
-    unowned(unsafe) let handle: Handle
+    let line: Unmanaged<CompiledLine>
+    let worker: Unmanaged<Worker>
+    let handle: Unmanaged<Handle>
     let object: Unmanaged<RundownRef>
+
+    @inline(__always) func withLine<R>(_ body: (CompiledLine) -> R) -> R {
+        line._withUnsafeGuaranteedRef(body)
+    }
+    @inline(__always) func withWorker<R>(_ body: (Worker) -> R) -> R { worker._withUnsafeGuaranteedRef(body) }
+    @inline(__always) func withHandle<R>(_ body: (Handle) -> R) -> R { handle._withUnsafeGuaranteedRef(body) }
 }
 
 /// A line read ahead of the one running: its bytes, its number, and what the line cache had
 /// for it.
 typealias LineAhead = (content: UnsafeBufferPointer<UInt8>, number: Int, cached: CompiledLine?)
+
+/// The same, inside a lane run: the line is not retained (see
+/// ``Session/runLaneLines(from:number:cursor:file:)``).
+private typealias UnretainedLineAhead = (
+    content: UnsafeBufferPointer<UInt8>, number: Int, cached: Unmanaged<CompiledLine>?
+)
 
 extension Session {
     /// Runs a plain acquire or release line seen before on the thread and object it found
@@ -49,16 +64,16 @@ extension Session {
     /// when any of that does not hold (the general path then runs the line). `place`: the
     /// line's file and number.
     func runLane(_ line: CompiledLine, _ lane: LaneCall, at place: SourceLocation) -> Bool {
-        guard let target = laneTarget(line, lane) else { return false }
+        guard let target = laneTarget(Unmanaged.passUnretained(line), lane) else { return false }
         startLane(lane, on: target)
         let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-        let returned = target.worker.returned
+        let returned = target.withWorker { $0.returned }
         guard laneEndedNormally(lane, on: target, settled: settled, returned: returned) else {
-            finishLaneSlowly(line, lane, on: target, settled: settled, file: place.file, number: place.line)
+            finishLaneSlowly(lane, on: target, settled: settled, file: place.file, number: place.line)
             return true
         }
         keepLaneWord(on: target, returned: returned)
-        reportLane(line, lane, on: target, returned: returned)
+        reportLane(lane, on: target, returned: returned)
         if !lane.isAcquire { reportWoken() }
         return true
     }
@@ -76,6 +91,9 @@ extension Session {
     /// and the report comes before anything the next line prints. A line whose call ended
     /// unusually, or that woke a waiter, is reported before anything else happens, as the
     /// general path would.
+    ///
+    /// The lines read ahead are not retained: nothing in the run changes the line cache, which
+    /// holds them (only a parse, which the general path makes, empties it when it is full).
     func runLaneLines(
         from first: CompiledLine, number firstNumber: Int, cursor: inout SourceText.LineCursor, file: String
     ) -> LineAhead? {
@@ -85,45 +103,45 @@ extension Session {
         }
         // The settled word of the line before holds for this line only.
         lineSerial &+= 1
-        guard let firstTarget = laneTarget(first, firstLane) else {
+        guard let firstTarget = laneTarget(Unmanaged.passUnretained(first), firstLane) else {
             lineSerial &-= 1
             runInGeneral(first, number: firstNumber, file: file)
             return nil
         }
         startLane(firstLane, on: firstTarget)
-        var line = first
         var lane = firstLane
         var target = firstTarget
         var number = firstNumber
         var ahead = readAhead(&cursor)
         while true {
             let settled = gate.awaitSettled(timeoutNanoseconds: watchdogNanoseconds)
-            let returned = target.worker.returned
+            let returned = target.withWorker { $0.returned }
             guard laneEndedNormally(lane, on: target, settled: settled, returned: returned) else {
-                finishLaneSlowly(line, lane, on: target, settled: settled, file: file, number: number)
+                finishLaneSlowly(lane, on: target, settled: settled, file: file, number: number)
                 sink.commandFinished()
-                return ahead
+                return retained(ahead)
             }
             keepLaneWord(on: target, returned: returned)
-            if let next = ahead, let cached = next.cached, let nextLane = cached.lane, !options.echo,
-                !observer.wokeAny
+            if let next = ahead, let cached = next.cached,
+                let nextLane = cached._withUnsafeGuaranteedRef(\.lane),
+                !options.echo, !observer.wokeAny
             {
                 lineSerial &+= 1
                 if let nextTarget = laneTarget(cached, nextLane) {
                     startLane(nextLane, on: nextTarget)
-                    reportLane(line, lane, on: target, returned: returned)
+                    reportLane(lane, on: target, returned: returned)
                     sink.commandFinished()
                     topLine = next.number
-                    (line, lane, target, number) = (cached, nextLane, nextTarget, next.number)
+                    (lane, target, number) = (nextLane, nextTarget, next.number)
                     ahead = readAhead(&cursor)
                     continue
                 }
                 lineSerial &-= 1
             }
-            reportLane(line, lane, on: target, returned: returned)
+            reportLane(lane, on: target, returned: returned)
             if !lane.isAcquire { reportWoken() }
             sink.commandFinished()
-            return ahead
+            return retained(ahead)
         }
     }
 
@@ -134,9 +152,14 @@ extension Session {
     }
 
     @inline(__always)
-    private func readAhead(_ cursor: inout SourceText.LineCursor) -> LineAhead? {
+    private func readAhead(_ cursor: inout SourceText.LineCursor) -> UnretainedLineAhead? {
         guard let content = cursor.next() else { return nil }
-        return (content, cursor.number, lineCache.lookup(content))
+        return (content, cursor.number, lineCache.lookupUnretained(content))
+    }
+
+    /// A line read ahead, handed back to the general loop, which may change the cache.
+    private func retained(_ ahead: UnretainedLineAhead?) -> LineAhead? {
+        ahead.map { ($0.content, $0.number, $0.cached?.takeUnretainedValue()) }
     }
 
     /// The thread and object `line` runs on when it can take the lane: what it found for its
@@ -146,10 +169,16 @@ extension Session {
     /// enough holders, known from the ``SettledWord`` of the line before. Anything else is
     /// checked, and reported, by the general path.
     @inline(__always)
-    private func laneTarget(_ line: CompiledLine, _ lane: LaneCall) -> LaneTarget? {
-        guard lanesEnabled, line.namesEpoch == namesEpoch, let worker = line.worker, let handle = line.handle,
-            let plain = handle.plainObject, parCapture == nil, !atomicStepping, !gaveUpOnThreads,
-            worker.irql <= lane.maxIrql, worker.isStarted, worker.status == .idle
+    private func laneTarget(_ line: Unmanaged<CompiledLine>, _ lane: LaneCall) -> LaneTarget? {
+        guard lanesEnabled,
+            let names = line._withUnsafeGuaranteedRef({ line in
+                line.namesEpoch == namesEpoch ? line.unretainedNames : nil
+            }),
+            let plain = names.handle._withUnsafeGuaranteedRef(\.plainObject), parCapture == nil,
+            !atomicStepping, !gaveUpOnThreads,
+            names.worker._withUnsafeGuaranteedRef({
+                $0.irql <= lane.maxIrql && $0.isStarted && $0.status == .idle
+            })
         else { return nil }
         if !lane.isAcquire {
             guard let known = settledWord, known.line &+ 1 == lineSerial, known.namesEpoch == namesEpoch,
@@ -157,15 +186,17 @@ extension Session {
                 Int(lane.count) <= snapshot.holders
             else { return nil }
             settledWordsUsed &+= 1
-            assert(snapshot == handle.snapshot, "the settled word of \(plain) is not its word")
+            assert(
+                snapshot == names.handle._withUnsafeGuaranteedRef(\.snapshot),
+                "the settled word of \(plain) is not its word")
         }
-        return LaneTarget(worker: worker, handle: handle, object: plain)
+        return LaneTarget(line: line, worker: names.worker, handle: names.handle, object: plain)
     }
 
     @inline(__always)
     private func startLane(_ lane: LaneCall, on target: LaneTarget) {
         laneCommands &+= 1
-        target.worker.post(lane: target.object, operation: lane.operation, count: lane.count)
+        target.withWorker { $0.post(lane: target.object, operation: lane.operation, count: lane.count) }
     }
 
     /// The call returned as such a call does: every thread settled, the thread is idle, and
@@ -174,8 +205,8 @@ extension Session {
     private func laneEndedNormally(_ lane: LaneCall, on target: LaneTarget, settled: Bool, returned: CallSlot)
         -> Bool
     {
-        settled && returned.outcome == (lane.isAcquire ? .boolean : .void) && target.worker.status == .idle
-            && !lanesFinishSlowly
+        settled && returned.outcome == (lane.isAcquire ? .boolean : .void)
+            && target.withWorker { $0.status == .idle } && !lanesFinishSlowly
     }
 
     /// Keeps the word the call left (see ``recordSettledWord(_:worker:settled:)``).
@@ -191,18 +222,22 @@ extension Session {
 
     /// What the general path's ``complete(_:)`` does for the call: the ledger and the output.
     @inline(__always)
-    private func reportLane(_ line: CompiledLine, _ lane: LaneCall, on target: LaneTarget, returned: CallSlot)
-    {
-        let handle = target.handle
-        if lane.isAcquire {
-            let granted = returned.value != 0
-            if granted {
-                handle.ledger.acquired(
-                    thread: target.worker.name, count: Int(lane.count), call: line.call.text)
+    private func reportLane(_ lane: LaneCall, on target: LaneTarget, returned: CallSlot) {
+        target.withHandle { handle in
+            target.withWorker { worker in
+                if lane.isAcquire {
+                    let granted = returned.value != 0
+                    if granted {
+                        target.withLine { line in
+                            handle.ledger.acquired(
+                                thread: worker.name, count: Int(lane.count), call: line.call.text)
+                        }
+                    }
+                    output(granted ? "TRUE" : "FALSE")
+                } else {
+                    handle.ledger.released(thread: worker.name, count: Int(lane.count))
+                }
             }
-            output(granted ? "TRUE" : "FALSE")
-        } else {
-            handle.ledger.released(thread: target.worker.name, count: Int(lane.count))
         }
     }
 
@@ -210,12 +245,12 @@ extension Session {
     /// thread did not settle) becomes the ``PendingCall`` the general path would have made, and
     /// that path settles and reports it.
     private func finishLaneSlowly(
-        _ line: CompiledLine, _ lane: LaneCall, on target: LaneTarget, settled: Bool, file: String,
-        number: Int
+        _ lane: LaneCall, on target: LaneTarget, settled: Bool, file: String, number: Int
     ) {
+        let line = target.line.takeUnretainedValue()
         let call = line.call
-        let worker = target.worker
-        let handle = target.handle
+        let worker = target.worker.takeUnretainedValue()
+        let handle = target.handle.takeUnretainedValue()
         let location = SourceLocation(file: file, line: number, column: call.location.column)
         let span = call.span(ofArgument: 0, at: location)
         let pending = PendingCall(
