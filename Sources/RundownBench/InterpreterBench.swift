@@ -52,8 +52,11 @@ public struct InterpreterBench: BenchSection {
         )
     }
 
-    /// ``runOnce(_:)`` on a new thread pinned to the first allowed processor.
+    /// ``runOnce(_:)`` on a new thread pinned to the first allowed processor. rdsh's pool of
+    /// parked threads is emptied first: a parked thread keeps the affinity it was made with,
+    /// so the session's `main` would not have shared the processor.
     static func runPinned(_ workload: Workload) -> (elapsed: UInt64, problem: String?) {
+        BenchThreads.drainThreadPool()
         let result = Mutex<(elapsed: UInt64, problem: String?)>((0, nil))
         let thread = BenchThreads.start {
             _ = rd_pin_current_thread(BenchThreads.processor(for: 0))
