@@ -169,6 +169,36 @@ import Testing
         Self.expectSameInEveryMode(script)
     }
 
+    /// A lane call that does not settle in time (here: a thread counted as running that never
+    /// settles, as a release that woke a waiter would leave) is settled and reported by the
+    /// general path, as the general path's own call would be.
+    @Test func aLaneCallThatDoesNotSettleIsReportedByTheGeneralPath() {
+        func run(lanes: Bool) -> (transcript: [String], lanes: Int) {
+            let sink = CapturingSink()
+            let session = Session(options: SessionOptions(watchdogSeconds: 0.2), sink: sink)
+            session.lanesEnabled = lanes
+            let lines = [
+                "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "ExReleaseRundownProtection R",
+                "ExAcquireRundownProtection R", "ExReleaseRundownProtection R", "ExAcquireRundownProtection R",
+            ]
+            for (index, line) in lines.enumerated() {
+                if index == 5 { session.gate.enter() }
+                session.execute(line: line, location: SourceLocation(file: "lane.rdsh", line: index + 1))
+            }
+            session.gate.leave()
+            let lanes = session.laneCommands
+            #expect(session.gaveUpOnThreads)
+            session.finish()
+            return (sink.entries.map(Self.rendered), lanes)
+        }
+        let general = run(lanes: false)
+        let lane = run(lanes: true)
+        #expect(lane.transcript == general.transcript)
+        #expect(lane.transcript.last == "output lane.rdsh:6 TRUE", "\(lane.transcript)")
+        // The second acquire and release, and the last acquire, which then did not settle.
+        #expect(lane.lanes == 3)
+    }
+
     /// Random scripts: all 19 routines on several threads, misuse included, directives,
     /// comments and `.par` blocks between runs of repeated lines. Every mode prints the same.
     @Test func randomScriptsPrintTheSameInEveryMode() {
