@@ -162,20 +162,26 @@ extension Session {
         ahead.map { ($0.content, $0.number, $0.cached?.takeUnretainedValue()) }
     }
 
-    /// The thread and object `line` runs on when it can take the lane: what it found for its
-    /// names last time still holds, its thread is idle and may call the routine at its IRQL,
-    /// and the contract check is known to pass. A plain acquire always passes it (it returns
-    /// FALSE where it cannot take a reference); a release passes it for a live word with
-    /// enough holders, known from the ``SettledWord`` of the line before. Anything else is
-    /// checked, and reported, by the general path.
+    /// The thread and object `line` runs on when it can take the lane: the script goes on, no
+    /// `.par` block is collected or explored, no thread was given up on, what the line found
+    /// for its names last time still holds, the handle is a plain reference (the kind check
+    /// passes), its thread is idle and may call the routine at its IRQL, and the contract check
+    /// is known to pass. A plain acquire always passes it (it returns FALSE where it cannot
+    /// take a reference, and the checker says nothing of it); a release passes it for a live
+    /// word with enough holders, known from the ``SettledWord`` of the line before. Anything
+    /// else is checked, and reported, by the general path.
     @inline(__always)
     private func laneTarget(_ line: Unmanaged<CompiledLine>, _ lane: LaneCall) -> LaneTarget? {
-        guard lanesEnabled,
+        guard lanesEnabled, !shouldStop, parCollector == nil, parCapture == nil, !atomicStepping,
+            !gaveUpOnThreads,
             let names = line._withUnsafeGuaranteedRef({ line in
                 line.namesEpoch == namesEpoch ? line.unretainedNames : nil
             }),
-            let plain = names.handle._withUnsafeGuaranteedRef(\.plainObject), parCapture == nil,
-            !atomicStepping, !gaveUpOnThreads,
+            let plain = names.handle._withUnsafeGuaranteedRef({ handle in
+                // IRQL_TOO_HIGH's second rule (a paged allocation at DISPATCH_LEVEL) needs an
+                // allocation, which only a cache-aware object has: checked all the same.
+                handle.allocation == nil ? handle.plainObject : nil
+            }),
             names.worker._withUnsafeGuaranteedRef({
                 $0.irql <= lane.maxIrql && $0.isStarted && $0.status == .idle
             })
