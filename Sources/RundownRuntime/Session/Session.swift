@@ -353,7 +353,7 @@ public final class Session {
 
     @inline(__always) func output(_ text: String) {
         if parCapture != nil { return }
-        sink.emit(TranscriptEntry(kind: .output, text: text, sourceLine: topLine, file: topFile))
+        sink.emitOutput(text, sourceLine: topLine, file: topFile)
     }
 
     func echo(_ line: String) {

@@ -6,4 +6,6 @@ public final class DiscardingSink: TranscriptSink {
     public init() {}
 
     public func emit(_ entry: TranscriptEntry) { count += 1 }
+
+    public func emitOutput(_ text: String, sourceLine: Int?, file: String) { count += 1 }
 }

@@ -44,6 +44,10 @@ public final class TerminalSink: TranscriptSink {
         }
     }
 
+    public func emitOutput(_ text: String, sourceLine: Int?, file: String) {
+        out.writeLine(text)
+    }
+
     public func commandFinished() {
         out.flushIfDue()
         err.flush()

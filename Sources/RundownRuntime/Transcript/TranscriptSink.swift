@@ -4,6 +4,10 @@
 public protocol TranscriptSink: AnyObject {
     /// One transcript line.
     func emit(_ entry: TranscriptEntry)
+    /// One output line (``TranscriptEntry/Kind/output``): the same as ``emit(_:)`` of such an
+    /// entry, which the default builds. A sink that needs only the text can take it without
+    /// the entry (a script's every `TRUE` comes this way).
+    func emitOutput(_ text: String, sourceLine: Int?, file: String)
     /// The session finished one top-level command (or the end-of-script reports): a good moment
     /// to flush buffered output. The default does nothing.
     func commandFinished()
@@ -13,6 +17,10 @@ public protocol TranscriptSink: AnyObject {
 }
 
 extension TranscriptSink {
+    public func emitOutput(_ text: String, sourceLine: Int?, file: String) {
+        emit(TranscriptEntry(kind: .output, text: text, sourceLine: sourceLine, file: file))
+    }
+
     public func commandFinished() {}
     public func flush() {}
 }
