@@ -178,8 +178,10 @@ import Testing
             let session = Session(options: SessionOptions(watchdogSeconds: 0.2), sink: sink)
             session.lanesEnabled = lanes
             let lines = [
-                "ExInitializeRundownProtection R", "ExAcquireRundownProtection R", "ExReleaseRundownProtection R",
-                "ExAcquireRundownProtection R", "ExReleaseRundownProtection R", "ExAcquireRundownProtection R",
+                "ExInitializeRundownProtection R", "ExAcquireRundownProtection R",
+                "ExReleaseRundownProtection R",
+                "ExAcquireRundownProtection R", "ExReleaseRundownProtection R",
+                "ExAcquireRundownProtection R",
             ]
             for (index, line) in lines.enumerated() {
                 if index == 5 { session.gate.enter() }

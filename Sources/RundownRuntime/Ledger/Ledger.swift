@@ -76,6 +76,9 @@ struct Ledger: Sendable {
 
         var isEmpty: Bool { total == 0 }
 
+        /// Nothing recorded since it was made or emptied (``removeAll()`` would change nothing).
+        var isPristine: Bool { entries.isEmpty && index == nil && total == 0 && liveCount == 0 }
+
         /// The position of `thread` in `entries`.
         private func position(of thread: String) -> Int? {
             if let index { return index[thread] }
@@ -274,8 +277,10 @@ struct Ledger: Sendable {
     /// Forgets every holding (the object was reinitialized, freed or replaced).
     mutating func clear() {
         single = nil
-        accounts.removeAll()
-        group = nil
+        // A ledger in its compact form (every lane release that takes the last reference)
+        // has nothing else to forget.
+        if !accounts.isPristine { accounts.removeAll() }
+        if group != nil { group = nil }
         epoch &+= 1
     }
 
