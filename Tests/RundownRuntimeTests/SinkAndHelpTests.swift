@@ -47,6 +47,28 @@ import Testing
         #expect(lines.dropFirst(3).allSatisfy { $0.hasPrefix("note: ") })
     }
 
+    /// Output lines reach a sink through `emitOutput`, diagnostics through `emit`: the
+    /// discarding sink (the bench's) counts every entry a capturing sink receives.
+    @Test func discardingSinkCountsWhatACapturingSinkGets() {
+        let script = """
+            ExInitializeRundownProtection R
+            ExAcquireRundownProtection R
+            ExAcquireRundownProtection R
+            ExReleaseRundownProtection R
+            ExReleaseRundownProtection R
+            ExReleaseRundownProtection R
+            .show R
+            """
+        let discarding = DiscardingSink()
+        Session(options: SessionOptions(watchdogSeconds: 5), sink: discarding).runScript(
+            text: script, file: "s.rdsh")
+        let capturing = CapturingSink()
+        Session(options: SessionOptions(watchdogSeconds: 5), sink: capturing).runScript(
+            text: script, file: "s.rdsh")
+        #expect(capturing.outputLines == ["TRUE", "TRUE", "R: state=live holders=0"])
+        #expect(discarding.count == capturing.entries.count)
+    }
+
     @Test func testFormatSinkWritesAScript() {
         let (out, err) = render(
             """
