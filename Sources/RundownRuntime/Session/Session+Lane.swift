@@ -97,7 +97,7 @@ extension Session {
     func runLaneLines(
         from first: CompiledLine, number firstNumber: Int, cursor: inout SourceText.LineCursor, file: String
     ) -> LineAhead? {
-        guard parCollector == nil, let firstLane = first.lane else {
+        guard let firstLane = first.lane else {
             runInGeneral(first, number: firstNumber, file: file)
             return nil
         }
