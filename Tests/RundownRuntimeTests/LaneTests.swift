@@ -73,13 +73,18 @@ import Testing
         return lanes.lanes
     }
 
+    /// A plain reference and two acquire/release pairs: the second pair takes the lane.
+    static let twoPairs = """
+        ExInitializeRundownProtection R
+        ExAcquireRundownProtection R
+        ExReleaseRundownProtection R
+        ExAcquireRundownProtection R
+        ExReleaseRundownProtection R
+        """
+
     @Test func repeatedAcquiresAndReleasesTakeTheLane() {
         let script = """
-            ExInitializeRundownProtection R
-            ExAcquireRundownProtection R
-            ExReleaseRundownProtection R
-            ExAcquireRundownProtection R
-            ExReleaseRundownProtection R
+            \(Self.twoPairs)
             ExAcquireRundownProtectionEx R 3
             ExAcquireRundownProtectionEx R 3
             ExReleaseRundownProtectionEx R 3
@@ -127,14 +132,7 @@ import Testing
 
     /// Lines given one at a time (the REPL, `rdsh run -`) take the lane without reading ahead.
     @Test func linesGivenOneAtATimeTakeTheLaneToo() {
-        let script = """
-            ExInitializeRundownProtection R
-            ExAcquireRundownProtection R
-            ExReleaseRundownProtection R
-            ExAcquireRundownProtection R
-            ExReleaseRundownProtection R
-            ExReleaseRundownProtection R
-            """
+        let script = Self.twoPairs + "\nExReleaseRundownProtection R"
         #expect(Self.expectSameInEveryMode(script, lineByLine: true) == 2)
     }
 
