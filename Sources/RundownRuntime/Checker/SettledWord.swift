@@ -37,27 +37,45 @@ extension Session {
     func recordSettledWord(_ pending: PendingCall, worker: Worker, settled: Bool) {
         settledWord = nil
         guard settled, !gaveUpOnThreads, parCapture == nil, !atomicStepping, worker.status == .idle,
-            pending.hooks == nil, pending.wordAfter & 1 == 0, let plain = pending.plain,
+            pending.hooks == nil, let plain = pending.plain,
             let held = pending.handle?.plainObject, held.toOpaque() == plain.toOpaque()
         else { return }
         switch pending.result {
         case .void, .boolean: break
         default: return
         }
-        settledWord = SettledWord(
-            object: plain.toOpaque(), word: pending.wordAfter, line: lineSerial, namesEpoch: namesEpoch)
+        keepSettledWord(word: pending.wordAfter, of: plain)
+    }
+
+    /// Keeps `word`, which the thread of this line's call left in `object`, a plain object,
+    /// once every thread has settled: nothing when it is not live (a wait block, or no word).
+    @inline(__always)
+    func keepSettledWord(word: UInt, of object: Unmanaged<RundownRef>) {
+        settledWord =
+            word & 1 == 0
+            ? SettledWord(object: object.toOpaque(), word: word, line: lineSerial, namesEpoch: namesEpoch)
+            : nil
+    }
+
+    /// The snapshot of `object` that the ``SettledWord`` gives this line; nil when it does not
+    /// hold (debug builds check it against the object). The caller counts its use.
+    @inline(__always)
+    func settledWordSnapshot(of object: Unmanaged<RundownRef>) -> RundownSnapshot? {
+        guard let known = settledWord, known.line &+ 1 == lineSerial, known.namesEpoch == namesEpoch,
+            parCapture == nil, !atomicStepping, !gaveUpOnThreads, object.toOpaque() == known.object,
+            let snapshot = RundownRef.liveSnapshot(word: known.word)
+        else { return nil }
+        assert(
+            snapshot == object._withUnsafeGuaranteedRef { $0.snapshot() },
+            "the settled word of \(object) is not its word")
+        return snapshot
     }
 
     /// The snapshot the contract check reads for `handle`: from the ``SettledWord`` when it
     /// holds for this line and object, else from the object itself.
     func settledSnapshot(of handle: Handle) -> RundownSnapshot? {
-        if let known = settledWord, known.line &+ 1 == lineSerial, known.namesEpoch == namesEpoch,
-            parCapture == nil, !atomicStepping, !gaveUpOnThreads,
-            let plain = handle.plainObject, plain.toOpaque() == known.object,
-            let snapshot = RundownRef.liveSnapshot(word: known.word)
-        {
+        if let plain = handle.plainObject, let snapshot = settledWordSnapshot(of: plain) {
             settledWordsUsed &+= 1
-            assert(snapshot == handle.snapshot, "the settled word of \(plain) is not its word")
             return snapshot
         }
         return handle.snapshot

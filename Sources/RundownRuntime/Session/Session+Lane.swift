@@ -72,7 +72,7 @@ extension Session {
             finishLaneSlowly(lane, on: target, settled: settled, file: place.file, number: place.line)
             return true
         }
-        keepLaneWord(on: target, returned: returned)
+        keepSettledWord(word: returned.wordAfter, of: target.object)
         reportLane(lane, on: target, returned: returned)
         if !lane.isAcquire { reportWoken() }
         return true
@@ -121,7 +121,7 @@ extension Session {
                 sink.commandFinished()
                 return retained(ahead)
             }
-            keepLaneWord(on: target, returned: returned)
+            keepSettledWord(word: returned.wordAfter, of: target.object)
             if let next = ahead, let cached = next.cached,
                 let nextLane = cached._withUnsafeGuaranteedRef(\.lane),
                 !options.echo, !observer.wokeAny
@@ -187,14 +187,10 @@ extension Session {
             })
         else { return nil }
         if !lane.isAcquire {
-            guard let known = settledWord, known.line &+ 1 == lineSerial, known.namesEpoch == namesEpoch,
-                plain.toOpaque() == known.object, let snapshot = RundownRef.liveSnapshot(word: known.word),
-                Int(lane.count) <= snapshot.holders
-            else { return nil }
+            guard let snapshot = settledWordSnapshot(of: plain), Int(lane.count) <= snapshot.holders else {
+                return nil
+            }
             settledWordsUsed &+= 1
-            assert(
-                snapshot == names.handle._withUnsafeGuaranteedRef(\.snapshot),
-                "the settled word of \(plain) is not its word")
         }
         return LaneTarget(line: line, worker: names.worker, handle: names.handle, object: plain)
     }
@@ -213,17 +209,6 @@ extension Session {
     {
         settled && returned.outcome == (lane.isAcquire ? .boolean : .void)
             && target.withWorker { $0.status == .idle } && !lanesFinishSlowly
-    }
-
-    /// Keeps the word the call left (see ``recordSettledWord(_:worker:settled:)``).
-    @inline(__always)
-    private func keepLaneWord(on target: LaneTarget, returned: CallSlot) {
-        settledWord =
-            returned.wordAfter & 1 == 0
-            ? SettledWord(
-                object: target.object.toOpaque(), word: returned.wordAfter, line: lineSerial,
-                namesEpoch: namesEpoch)
-            : nil
     }
 
     /// What the general path's ``complete(_:)`` does for the call: the ledger and the output.

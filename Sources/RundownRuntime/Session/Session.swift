@@ -236,7 +236,7 @@ public final class Session {
         bytes.withUnsafeBufferPointer { buffer in
             var cursor = SourceText.LineCursor(buffer)
             // A line a run of lane lines read ahead, and what the line cache had for it.
-            var ahead: (content: UnsafeBufferPointer<UInt8>, number: Int, cached: CompiledLine?)?
+            var ahead: LineAhead?
             while true {
                 let content: UnsafeBufferPointer<UInt8>
                 let number: Int
