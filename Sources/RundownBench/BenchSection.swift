@@ -137,10 +137,14 @@ public struct BenchSectionReport: Sendable {
     public var targets: [BenchTarget]
     /// Remarks on method or conditions (printed under the table).
     public var notes: [String]
+    /// Cases the filter selected that could not be measured, each with its reason (printed as
+    /// notes). A section with one is reported even when it has no figure, so that the reason
+    /// is seen.
+    public var unmeasured: [String]
 
     public init(
         name: String, title: String, measurements: [BenchMeasurement] = [], latencies: [BenchLatency] = [],
-        targets: [BenchTarget] = [], notes: [String] = []
+        targets: [BenchTarget] = [], notes: [String] = [], unmeasured: [String] = []
     ) {
         self.name = name
         self.title = title
@@ -148,7 +152,11 @@ public struct BenchSectionReport: Sendable {
         self.latencies = latencies
         self.targets = targets
         self.notes = notes
+        self.unmeasured = unmeasured
     }
+
+    /// Something to report: a figure, or a reason a selected case has none.
+    var hasContent: Bool { !measurements.isEmpty || !latencies.isEmpty || !unmeasured.isEmpty }
 }
 
 /// One `rdsh bench` run.

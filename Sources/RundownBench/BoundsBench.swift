@@ -33,6 +33,7 @@ public struct BoundsBench: BenchSection {
         var measurements: [BenchMeasurement] = []
         var targets: [BenchTarget] = []
         var notes: [String] = []
+        var unmeasured: [String] = []
         let load = HostLoad.Sampler()
 
         struct Pair {
@@ -147,17 +148,19 @@ public struct BoundsBench: BenchSection {
                         + "\(formatted(ratio.high, decimals: 2))x); this rdsh: \(result.rdshLinkage); "
                         + "hello-world: swiftc \(result.helloFlags)")
             case .failure(let error):
-                notes.append("start-up: not measured: \(error.message)")
+                unmeasured.append("start-up: not measured: \(error.message)")
             }
         }
-        if measurements.isEmpty && latencies.isEmpty { return BenchSectionReport(name: name, title: title) }
+        if measurements.isEmpty && latencies.isEmpty {
+            return BenchSectionReport(name: name, title: title, unmeasured: unmeasured)
+        }
         notes.append(
             "ratios: median of per-repetition ratios, rdsh and its bound run back to back; spreads are min-max."
         )
         notes.append(load.note(processors: Int(rd_online_cpus())))
         return BenchSectionReport(
             name: name, title: title, measurements: measurements, latencies: latencies, targets: targets,
-            notes: notes)
+            notes: notes, unmeasured: unmeasured)
     }
 
     // MARK: - Start-up

@@ -118,6 +118,7 @@ public struct InterpreterBench: BenchSection {
         var measurements: [BenchMeasurement] = []
         var targets: [BenchTarget] = []
         var notes: [String] = []
+        var unmeasured: [String] = []
         let load = HostLoad.Sampler()
 
         var workloads: [Workload] = []
@@ -203,7 +204,7 @@ public struct InterpreterBench: BenchSection {
                         + "\(formatted(latency.medianNs / 1e6 / 30, decimals: 2))x the 30 ms limit; "
                         + "posix_spawn of the rdsh executable to waitpid, output to /dev/null")
             case .failure(let error):
-                notes.append("rdsh-run: not measured: \(error.message)")
+                unmeasured.append("rdsh-run: not measured: \(error.message)")
             }
         }
 
@@ -218,7 +219,7 @@ public struct InterpreterBench: BenchSection {
         }
         return BenchSectionReport(
             name: name, title: title, measurements: measurements, latencies: latencies, targets: targets,
-            notes: notes)
+            notes: notes, unmeasured: unmeasured)
     }
 
     // MARK: - rdsh run start-up

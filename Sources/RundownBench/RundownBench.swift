@@ -32,7 +32,7 @@ public enum RundownBench {
             // with nothing is not reported.
             progress("\(section.name): \(section.title)")
             let report = section.run(options, progress: progress)
-            if !report.measurements.isEmpty || !report.latencies.isEmpty { reports.append(report) }
+            if report.hasContent { reports.append(report) }
         }
         return BenchReport(
             build: buildConfiguration, processors: Int(rd_online_cpus()), repetitions: options.repetitions,
@@ -100,7 +100,7 @@ public enum RundownBench {
                     out.append("  \(t.passed ? "PASS" : "FAIL")  \(t.statement): measured \(measured)")
                 }
             }
-            for note in section.notes { out.append("note: \(note)") }
+            for note in section.unmeasured + section.notes { out.append("note: \(note)") }
         }
         return out.joined(separator: "\n")
     }
@@ -180,6 +180,7 @@ public enum RundownBench {
                             })
                     ),
                     ("notes", .array(s.notes.map { .string($0) })),
+                    ("unmeasured", .array(s.unmeasured.map { .string($0) })),
                 ]))
         }
         let root = JSON.object([

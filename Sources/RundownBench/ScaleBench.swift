@@ -101,18 +101,20 @@ public struct ScaleBench: BenchSection {
         var measurements: [BenchMeasurement] = []
         var targets: [BenchTarget] = []
         var notes: [String] = []
+        let selected = Self.cases(quick: options.quick).filter { options.selects($0.name, in: name) }
+        if selected.isEmpty { return BenchSectionReport(name: name, title: title) }
         var template = Array("/tmp/rdsh-scale-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             return BenchSectionReport(
                 name: name, title: title,
-                notes: [
-                    "not measured: cannot create a temporary directory: \(String(cString: strerror(errno)))"
+                unmeasured: [
+                    "scale: not measured: cannot create a temporary directory: \(String(cString: strerror(errno)))"
                 ])
         }
         let directory = String(cString: made)
         defer { ScaleBench.removeTree(directory) }
 
-        for growth in Self.cases(quick: options.quick) where options.selects(growth.name, in: name) {
+        for growth in selected {
             var seconds: [Double] = []
             let sizes = growth.sizes(quick: options.quick)
             for size in sizes {

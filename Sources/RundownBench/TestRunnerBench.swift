@@ -87,13 +87,14 @@ public struct TestRunnerBench: BenchSection {
         // A run takes well under a second in a release build: one sample per repetition.
         let repetitions = max(3, options.repetitions)
         var notes: [String] = []
+        var unmeasured: [String] = []
         var targets: [BenchTarget] = []
         var latencies: [BenchLatency] = []
         let load = HostLoad.Sampler()
 
         switch Self.writeCorpus(count: count) {
         case .failure(let error):
-            notes.append("corpus: not measured: \(error.message)")
+            unmeasured.append("corpus: not measured: \(error.message)")
             targets.append(
                 BenchTarget(
                     statement: "all \(count) corpus scripts pass", measured: 0, limit: Double(count),
@@ -171,7 +172,8 @@ public struct TestRunnerBench: BenchSection {
             notes.append(load.note(processors: Int(rd_online_cpus())))
         }
         return BenchSectionReport(
-            name: name, title: title, latencies: latencies, targets: targets, notes: notes)
+            name: name, title: title, latencies: latencies, targets: targets, notes: notes,
+            unmeasured: unmeasured)
     }
 
     // MARK: - The floor

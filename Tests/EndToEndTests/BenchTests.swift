@@ -19,6 +19,27 @@ import Testing
         return sections[0]
     }
 
+    /// A case the filter selects but cannot measure is reported with its reason, in the text
+    /// and in the JSON, rather than as a filter that selects nothing: here the start-up case
+    /// of a copy of rdsh with no `rdsh` beside it to spawn.
+    @Test func aSelectedCaseThatCannotBeMeasuredSaysWhy() throws {
+        let directory = try Rdsh.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("rdsh-copy")
+        try FileManager.default.copyItem(at: Rdsh.executable, to: copy)
+        let reason = "start-up: not measured: no rdsh executable beside \(copy.path)"
+        let text = try Rdsh.run(["bench", "--quick", "--filter", "startup-vs-hello"], executable: copy)
+        #expect(text.status == 0, "stderr: \(text.stderr)")
+        #expect(text.stdout.contains("note: " + reason), "stdout: \(text.stdout)")
+        let json = try Rdsh.run(
+            ["bench", "--quick", "--json", "--filter", "startup-vs-hello"], executable: copy)
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let sections = try #require(root["sections"] as? [[String: Any]])
+        #expect(sections.map { $0["name"] as? String } == ["bounds"])
+        #expect(sections.first?["unmeasured"] as? [String] == [reason])
+    }
+
     @Test func interpreterReportsBothScriptsStartupAndTheirTargets() throws {
         let section = try section("interpreter")
         let measurements = try #require(section["measurements"] as? [[String: Any]])

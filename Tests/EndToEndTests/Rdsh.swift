@@ -20,13 +20,14 @@ struct Rdsh {
         return dir.appendingPathComponent("rdsh")
     }
 
-    /// Runs `rdsh ARGS`, feeding `stdin`, in `directory`, with extra environment variables.
+    /// Runs `rdsh ARGS` (or `executable ARGS`, a copy of it), feeding `stdin`, in `directory`,
+    /// with extra environment variables.
     /// A run still going after `timeout` seconds is killed (SIGKILL) and reported as status
     /// 137 with a note on stderr, so a hang fails the test instead of stalling the suite.
     @discardableResult
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:],
-        directory: URL? = nil, timeout: Double = 60
+        directory: URL? = nil, timeout: Double = 60, executable: URL = Rdsh.executable
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
