@@ -30,8 +30,9 @@ import Testing
         case slowFinish
     }
 
-    /// `script` run as a file, in a fresh session in `mode`: the rendered transcript, the
-    /// error and warning counts, and the commands that took the lane.
+    /// `script` run as a file, in a fresh session in `mode`: the rendered transcript followed
+    /// by each handle's ledger, the error and warning counts, and the commands that took the
+    /// lane.
     static func run(_ script: String, _ mode: Mode, lineByLine: Bool = false) -> (
         transcript: [String], errors: Int, warnings: Int, lanes: Int
     ) {
@@ -50,7 +51,14 @@ import Testing
         } else {
             session.runScript(text: script, file: "lane.rdsh")
         }
-        return (sink.entries.map(rendered), session.errorCount, session.warningCount, session.laneCommands)
+        // And the ledgers at the end: who holds what on each handle, by thread and call.
+        let ledgers = session.handleOrder.compactMap { name in
+            session.handles[name].map { "ledger \(name): \($0.ledger.total) \($0.ledger.describe())" }
+        }
+        return (
+            sink.entries.map(rendered) + ledgers, session.errorCount, session.warningCount,
+            session.laneCommands
+        )
     }
 
     /// Runs `script` in every mode: the transcripts must be the general path's; returns the
