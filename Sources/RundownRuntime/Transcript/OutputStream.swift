@@ -9,8 +9,9 @@ import Glibc
 /// always before a diagnostic, and at the end), so a long script does not pay one system call
 /// per line while a reader still sees output promptly. The time is the kernel's coarse clock,
 /// which moves a tick at a time (4 ms on a 250 Hz kernel), so a flush can come up to a tick
-/// late; the precise clock cost a tenth of a long script's `rdsh run`, read after every command. Used by one thread (the coordinator):
-/// its fields are not checked for exclusive access at run time (see ``Session``).
+/// late: the precise clock, read after every command, cost 4-12% of a long script's
+/// `rdsh run`. Used by one thread (the coordinator): its fields are not checked for exclusive
+/// access at run time (see ``Session``).
 final class OutputStream {
     private let descriptor: Int32
     @exclusivity(unchecked) private var buffer: [UInt8] = []
