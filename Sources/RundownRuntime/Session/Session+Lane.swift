@@ -28,8 +28,6 @@ struct LaneCall {
         self.operation = operation
         self.maxIrql = call.routine.maxIrql.rawValue
     }
-
-    var isAcquire: Bool { operation == .acquire || operation == .acquireEx }
 }
 
 /// The line, thread, handle and object a lane call runs on (``Session/laneTarget(_:_:)``),
@@ -74,7 +72,7 @@ extension Session {
         }
         keepSettledWord(word: returned.wordAfter, of: target.object)
         reportLane(lane, on: target, returned: returned)
-        if !lane.isAcquire { reportWoken() }
+        if !lane.operation.isAcquire { reportWoken() }
         return true
     }
 
@@ -139,7 +137,7 @@ extension Session {
                 lineSerial &-= 1
             }
             reportLane(lane, on: target, returned: returned)
-            if !lane.isAcquire { reportWoken() }
+            if !lane.operation.isAcquire { reportWoken() }
             sink.commandFinished()
             return retained(ahead)
         }
@@ -186,7 +184,7 @@ extension Session {
                 $0.irql <= lane.maxIrql && $0.isStarted && $0.status == .idle
             })
         else { return nil }
-        if !lane.isAcquire {
+        if !lane.operation.isAcquire {
             guard let snapshot = settledWordSnapshot(of: plain), Int(lane.count) <= snapshot.holders else {
                 return nil
             }
@@ -207,7 +205,7 @@ extension Session {
     private func laneEndedNormally(_ lane: LaneCall, on target: LaneTarget, settled: Bool, returned: CallSlot)
         -> Bool
     {
-        settled && returned.outcome == (lane.isAcquire ? .boolean : .void)
+        settled && returned.outcome == (lane.operation.isAcquire ? .boolean : .void)
             && target.withWorker { $0.status == .idle } && !lanesFinishSlowly
     }
 
@@ -216,7 +214,7 @@ extension Session {
     private func reportLane(_ lane: LaneCall, on target: LaneTarget, returned: CallSlot) {
         target.withHandle { handle in
             target.withWorker { worker in
-                if lane.isAcquire {
+                if lane.operation.isAcquire {
                     let granted = returned.value != 0
                     if granted {
                         target.withLine { line in
